@@ -1,0 +1,47 @@
+/*
+** mote_config.h: the one place for compile-time configuration.
+** Every option has a default and its combinations are checked here.
+*/
+#ifndef MOTE_CONFIG_H
+#define MOTE_CONFIG_H
+
+/* Largest tensor rank the runtime accepts (TFLite uses at most 6). */
+#ifndef MOTE_MAX_DIMS
+#define MOTE_MAX_DIMS 6
+#endif
+
+/* Alignment of every block mote places in the arena. Power of two, >= 8. */
+#ifndef MOTE_ARENA_ALIGN
+#define MOTE_ARENA_ALIGN 16
+#endif
+
+/* Deepest table nesting the flatbuffer verifier follows. */
+#ifndef MOTE_FB_MAX_DEPTH
+#define MOTE_FB_MAX_DEPTH 16
+#endif
+
+/*
+** mote_arena_required() has no arena to work in; it plans on the stack
+** with room for this many buffers. Bigger models: call mote_model_init()
+** with a generous arena and read mote_model_arena_used().
+*/
+#ifndef MOTE_MEASURE_MAX_BUFFERS
+#define MOTE_MEASURE_MAX_BUFFERS 256
+#endif
+
+/* Internal invariants only; never for checking input data. */
+#ifdef MOTE_DEBUG
+#include <assert.h>
+#define MOTE_DASSERT(x) assert(x)
+#else
+#define MOTE_DASSERT(x) ((void)0)
+#endif
+
+#if (MOTE_ARENA_ALIGN & (MOTE_ARENA_ALIGN - 1)) != 0 || MOTE_ARENA_ALIGN < 8
+#error "MOTE_ARENA_ALIGN must be a power of two >= 8"
+#endif
+#if MOTE_MAX_DIMS < 4 || MOTE_MAX_DIMS > 8
+#error "MOTE_MAX_DIMS must be in [4, 8]"
+#endif
+
+#endif

@@ -1,0 +1,145 @@
+/*
+** mote_model.h: load a TFLite model in place and run it in one arena.
+**
+** Lifetimes: the model bytes and the arena must outlive the mote_model that
+** uses them. mote never copies the model bytes, never allocates and keeps
+** no global state: everything lives in the caller's mote_model and arena.
+*/
+#ifndef MOTE_MODEL_H
+#define MOTE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote_status.h"
+#include "mote_tensor.h"
+
+struct mote_op_reg;
+
+/* The set of operators an application links (TFLM's op resolver). */
+typedef struct mote_op_table {
+  const struct mote_op_reg *const *ops;
+  uint32_t count;
+} mote_op_table;
+
+/* What went wrong, as precisely as the runtime knows. */
+typedef struct mote_error {
+  mote_status status;
+  int32_t op_index;     /* operator index, -1 if none */
+  int32_t tensor_index; /* tensor index, -1 if none */
+  const char *op_name;  /* TFLite builtin name of the op, NULL if none */
+  const char *what;     /* static text: what was expected */
+  int64_t expected;     /* numbers that go with `what` (e.g. bytes needed) */
+  int64_t got;
+  uint32_t fb_offset;   /* byte offset of a flatbuffer fault, 0 if none */
+} mote_error;
+
+struct mote_node;
+
+/*
+** A loaded model. Complete type so it can live in static memory; the
+** fields are private. Zero-initialise or pass to mote_model_init().
+*/
+typedef struct mote_model {
+  const uint8_t *fb;
+  size_t fb_len;
+  const mote_op_table *ops;
+  uint8_t *arena;
+  size_t arena_len;
+  size_t arena_used;
+  uint32_t subgraph;   /* fb position of subgraph 0 */
+  uint32_t tensors;    /* fb position of the tensors vector */
+  uint32_t operators;  /* fb position of the operators vector */
+  uint32_t buffers;    /* fb position of the model's buffers vector */
+  uint32_t opcodes;    /* fb position of the operator_codes vector */
+  uint32_t inputs;     /* fb position of the subgraph inputs vector */
+  uint32_t outputs;    /* fb position of the subgraph outputs vector */
+  uint32_t n_tensors, n_ops, n_inputs, n_outputs, n_buffers, n_opcodes;
+  void **tensor_data;        /* [n_tensors] in the arena */
+  struct mote_node *nodes;   /* [n_ops] in the arena */
+  size_t persist_bytes;      /* tables, state and op data */
+  size_t plan_bytes;         /* activations and scratch */
+  int ready;
+  mote_error err;
+} mote_model;
+
+/* The table with every operator mote implements. */
+const mote_op_table *mote_ops_all(void);
+
+/*
+** mote_arena_required: verify the model and compute the exact arena size
+** mote_model_init() needs for it with op table `ops` (NULL: all ops).
+** Returns the same statuses as mote_model_init() except
+** MOTE_E_ARENA_TOO_SMALL; on success *out holds the byte count. If `err`
+** is not NULL it receives the error detail.
+*/
+mote_status mote_arena_required(const uint8_t *fb, size_t fb_len,
+                                const mote_op_table *ops, size_t *out,
+                                mote_error *err);
+
+/*
+** mote_model_init: verify `fb` (every offset, vtable, vector, string,
+** alignment and size product), check every operator against `ops` (NULL:
+** all ops), plan all activations, state and scratch into `arena` and
+** prepare every operator. On MOTE_E_ARENA_TOO_SMALL, m->err.expected holds
+** the bytes needed. On any failure m->err names the cause (op, tensor).
+** The arena must be aligned to MOTE_ARENA_ALIGN bytes (else MOTE_E_ARG).
+** Returns MOTE_OK or one of the verification, MOTE_E_UNSUPPORTED,
+** MOTE_E_BAD_* or MOTE_E_ARENA_TOO_SMALL statuses.
+*/
+mote_status mote_model_init(mote_model *m, const uint8_t *fb, size_t fb_len,
+                            const mote_op_table *ops, uint8_t *arena,
+                            size_t arena_len);
+
+/*
+** mote_model_invoke: run every operator once. Inputs must have been
+** written through mote_model_input() views. Returns MOTE_OK,
+** MOTE_E_NOT_READY or MOTE_E_RUNTIME (with m->err naming the op).
+*/
+mote_status mote_model_invoke(mote_model *m);
+
+/*
+** mote_model_reset_state: zero every variable (state) tensor, as after
+** init. Returns MOTE_OK or MOTE_E_NOT_READY.
+*/
+mote_status mote_model_reset_state(mote_model *m);
+
+/* Number of graph inputs / outputs (0 if not initialised). */
+uint32_t mote_model_input_count(const mote_model *m);
+uint32_t mote_model_output_count(const mote_model *m);
+
+/*
+** mote_model_input / mote_model_output: a view of graph input/output
+** `index`; `out->data` points into the arena. Returns MOTE_OK,
+** MOTE_E_NOT_READY or MOTE_E_INDEX.
+*/
+mote_status mote_model_input(const mote_model *m, uint32_t index,
+                             mote_tensor *out);
+mote_status mote_model_output(const mote_model *m, uint32_t index,
+                              mote_tensor *out);
+
+/*
+** mote_model_tensor: a view of any tensor of the subgraph (data is NULL
+** for activations whose memory is shared and not live). MOTE_E_INDEX if
+** out of range.
+*/
+mote_status mote_model_tensor(const mote_model *m, uint32_t index,
+                              mote_tensor *out);
+
+/* Bytes of the arena the model actually uses. */
+size_t mote_model_arena_used(const mote_model *m);
+
+/* Number of operators and the TFLite name of operator `i` (NULL if bad). */
+uint32_t mote_model_op_count(const mote_model *m);
+const char *mote_model_op_name(const mote_model *m, uint32_t i);
+
+/*
+** mote_error_format: write a one-line description of `e` into buf
+** (NUL-terminated, truncated to len). Returns the length written.
+*/
+size_t mote_error_format(const mote_error *e, char *buf, size_t len);
+
+/* TFLite name of builtin operator `code` ("CONV_2D"); "UNKNOWN" if none. */
+const char *mote_builtin_name(int32_t code);
+
+#endif

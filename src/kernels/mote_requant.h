@@ -1,0 +1,88 @@
+/*
+** mote_requant.h: the one home of fixed-point requantization arithmetic.
+**
+** Every kernel of every ISA rescales through these helpers, so that
+** bit-exactness with the TFLite reference kernels (double rounding:
+** saturating rounding doubling high multiply, then rounding divide by a
+** power of two) is decided in one place.
+*/
+#ifndef MOTE_REQUANT_H
+#define MOTE_REQUANT_H
+
+#include <math.h>
+#include <stdint.h>
+
+static inline int32_t mote_sat_rdhm(int32_t a, int32_t b) {
+  if (a == b && a == INT32_MIN) return INT32_MAX;
+  int64_t ab = (int64_t)a * (int64_t)b;
+  int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
+  return (int32_t)((ab + nudge) / (1LL << 31));
+}
+
+/* Round-half-away-from-zero division by 2^exponent, exponent in [0, 31]. */
+static inline int32_t mote_rdbpot(int32_t x, int exponent) {
+  int32_t mask = (int32_t)((1LL << exponent) - 1);
+  int32_t remainder = x & mask;
+  int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* x * multiplier * 2^shift (shift > 0: left), TFLite double rounding. */
+static inline int32_t mote_mul_by_qm(int32_t x, int32_t qm, int shift) {
+  int left = shift > 0 ? shift : 0;
+  int right = shift > 0 ? 0 : -shift;
+  /* TFLite multiplies in int32 and relies on wrap-around; do it unsigned. */
+  int32_t xs = (int32_t)((uint32_t)x << left);
+  return mote_rdbpot(mote_sat_rdhm(xs, qm), right);
+}
+
+/* 64-bit accumulator variant (16x8 kernels): 16-bit reduced multiplier. */
+static inline int32_t mote_mul_by_qm64(int64_t x, int32_t qm, int shift) {
+  int32_t reduced = qm < 0x7FFF0000 ? ((qm + (1 << 15)) >> 16) : 0x7FFF;
+  int total_shift = 15 - shift;
+  int64_t r = x * (int64_t)reduced + ((int64_t)1 << (total_shift - 1));
+  return (int32_t)(r >> total_shift);
+}
+
+/* TFLite MultiplyByQuantizedMultiplierSmallerThanOneExp. */
+static inline int32_t mote_mul_by_qm_lt1(int32_t x, int32_t qm, int shift) {
+  return mote_rdbpot(mote_sat_rdhm(x, qm), -shift);
+}
+
+/* TFLite MultiplyByQuantizedMultiplierGreaterThanOne. */
+static inline int32_t mote_mul_by_qm_gt1(int32_t x, int32_t qm, int shift) {
+  return mote_sat_rdhm((int32_t)((uint32_t)x << shift), qm);
+}
+
+/*
+** Split a real multiplier into a Q0.31 fixed-point value and a power-of-two
+** exponent exactly as TFLite's QuantizeMultiplier (frexp, round half away
+** from zero, renormalise 2^31, flush exponents below -31 to zero).
+*/
+static inline void mote_quantize_multiplier(double real, int32_t *qm,
+                                            int *shift) {
+  if (real == 0.0) {
+    *qm = 0;
+    *shift = 0;
+    return;
+  }
+  int e = 0;
+  double q = frexp(real, &e);
+  int64_t q_fixed = (int64_t)round(q * (double)(1LL << 31));
+  if (q_fixed == (1LL << 31)) {
+    q_fixed /= 2;
+    ++e;
+  }
+  if (e < -31) {
+    e = 0;
+    q_fixed = 0;
+  }
+  *qm = (int32_t)q_fixed;
+  *shift = e;
+}
+
+static inline int32_t mote_clamp_i32(int32_t v, int32_t lo, int32_t hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+#endif

@@ -1,0 +1,141 @@
+/*
+** op_api.h: the contract between the runtime and one operator.
+**
+** An operator is a mote_op_reg: a prepare function that validates shapes,
+** types, quantization and options and precomputes everything the inner
+** loop needs, and an eval function that calls a kernel. Prepare runs twice
+** on the same inputs: once "measuring" (mote_persist() returns NULL; only
+** sizes are counted) and once for real. It must take the same decisions
+** both times. Prepare never sees activation data (only constants).
+*/
+#ifndef MOTE_OP_API_H
+#define MOTE_OP_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/mote.h"
+#include "fb_reader.h"
+#include "tflite_schema.h"
+
+typedef struct mote_ctx mote_ctx;
+
+/* One operator of the model (lives in the arena; a stack copy while measuring). */
+typedef struct mote_node {
+  const struct mote_op_reg *reg;
+  void *data;           /* op data from mote_persist(), set by prepare */
+  void *scratch;        /* scratch from mote_request_scratch(), valid in eval */
+  uint32_t op_index;
+  int32_t builtin_code;
+  int32_t version;
+  fb_vec inputs;        /* int32 tensor indices (-1: optional input absent) */
+  fb_vec outputs;
+  fb_vec intermediates;
+  fb_table options;     /* builtin_options table (pos 0 if absent) */
+  uint8_t options_type; /* builtin_options_type (BuiltinOptions union tag) */
+} mote_node;
+
+typedef mote_status (*mote_prepare_fn)(mote_ctx *ctx, mote_node *node);
+typedef mote_status (*mote_eval_fn)(mote_ctx *ctx, const mote_node *node);
+
+/* Output 0 is input 0 reinterpreted (reshape family): may share memory. */
+#define MOTE_OP_ALIAS 1u
+/* Output 0 may overwrite input 0 in place (same byte size, element-wise). */
+#define MOTE_OP_INPLACE 2u
+
+typedef struct mote_op_reg {
+  int32_t builtin_code; /* TFLite BuiltinOperator */
+  const char *name;
+  mote_prepare_fn prepare;
+  mote_eval_fn eval;
+  uint32_t flags;
+} mote_op_reg;
+
+/* Planner record for one buffer (tensor or op scratch). */
+typedef struct mote_plan_entry {
+  uint32_t size;   /* bytes, 0: not planned */
+  int32_t first;   /* first op that needs it (-1: never) */
+  int32_t last;    /* last op that needs it */
+  uint32_t offset; /* result: offset in the planned region */
+  int32_t root;    /* entry whose memory this one shares (itself if none) */
+  uint32_t flags;  /* MOTE_PLAN_* */
+} mote_plan_entry;
+
+struct mote_ctx {
+  mote_model *m;
+  fb_buf fb;
+  int measuring;          /* 1: count sizes only */
+  uint8_t *persist_base;  /* real pass: start of the persistent region */
+  size_t persist_used;    /* bytes of the persistent region handed out */
+  mote_plan_entry *plan;  /* [n_tensors + n_ops] */
+  const mote_node *cur;   /* node being prepared / evaluated */
+};
+
+/* Fail with detail: records status, op, tensor and text in m->err. */
+mote_status mote_fail(mote_ctx *ctx, const mote_node *node, mote_status st,
+                      int32_t tensor, const char *what, int64_t expected,
+                      int64_t got);
+
+/* Number of inputs / outputs of the node. */
+static inline uint32_t mote_node_ninputs(const mote_node *n) {
+  return n->inputs.n;
+}
+static inline uint32_t mote_node_noutputs(const mote_node *n) {
+  return n->outputs.n;
+}
+
+/* Tensor index of input / output k (-1 if absent or k out of range). */
+int32_t mote_node_input_index(const mote_ctx *ctx, const mote_node *n,
+                              uint32_t k);
+int32_t mote_node_output_index(const mote_ctx *ctx, const mote_node *n,
+                               uint32_t k);
+
+/*
+** View of input / output / any tensor. Fails (with detail) if the index is
+** absent or out of range. During prepare `data` is non-NULL only for
+** constant tensors and variable tensors of the real pass.
+*/
+mote_status mote_node_input(mote_ctx *ctx, const mote_node *n, uint32_t k,
+                            mote_tensor *t);
+mote_status mote_node_output(mote_ctx *ctx, const mote_node *n, uint32_t k,
+                             mote_tensor *t);
+mote_status mote_tensor_view(mote_ctx *ctx, const mote_node *n,
+                             int32_t tensor, mote_tensor *t);
+
+/* Eval-time data pointers of input / output k (NULL if absent). */
+static inline void *mote_in(const mote_ctx *ctx, const mote_node *n,
+                            uint32_t k) {
+  int32_t i = mote_node_input_index(ctx, n, k);
+  return i < 0 ? NULL : ctx->m->tensor_data[i];
+}
+static inline void *mote_out(const mote_ctx *ctx, const mote_node *n,
+                             uint32_t k) {
+  int32_t i = mote_node_output_index(ctx, n, k);
+  return i < 0 ? NULL : ctx->m->tensor_data[i];
+}
+
+/*
+** Persistent op memory, MOTE_ARENA_ALIGN aligned. Returns NULL while
+** measuring: prepare then returns MOTE_OK without filling anything.
+*/
+void *mote_persist(mote_ctx *ctx, size_t bytes);
+
+/* Ask for `bytes` of scratch valid during this node's eval (node->scratch). */
+mote_status mote_request_scratch(mote_ctx *ctx, mote_node *node, size_t bytes);
+
+/* Common checks. */
+mote_status mote_expect_type(mote_ctx *ctx, const mote_node *n,
+                             const mote_tensor *t, mote_dtype want);
+mote_status mote_expect_same_shape(mote_ctx *ctx, const mote_node *n,
+                                   const mote_tensor *a, const mote_tensor *b);
+mote_status mote_expect_ninputs(mote_ctx *ctx, const mote_node *n,
+                                uint32_t lo, uint32_t hi);
+int mote_same_shape(const mote_tensor *a, const mote_tensor *b);
+
+#define MOTE_TRY(expr)                  \
+  do {                                  \
+    mote_status st_ = (expr);           \
+    if (st_ != MOTE_OK) return st_;     \
+  } while (0)
+
+#endif

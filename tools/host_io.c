@@ -1,0 +1,116 @@
+#include "host_io.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint8_t *host_read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  if (fseek(f, 0, SEEK_END) != 0) {
+    fclose(f);
+    return NULL;
+  }
+  long n = ftell(f);
+  if (n < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    fclose(f);
+    return NULL;
+  }
+  size_t alloc = ((size_t)n + 16u) & ~(size_t)15u;
+  uint8_t *buf = aligned_alloc(16, alloc ? alloc : 16);
+  if (!buf) {
+    fclose(f);
+    return NULL;
+  }
+  if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    fclose(f);
+    errno = EIO;
+    return NULL;
+  }
+  fclose(f);
+  *len = (size_t)n;
+  return buf;
+}
+
+int host_write_file(const char *path, const void *data, size_t len) {
+  FILE *f = fopen(path, "wb");
+  if (!f) return -1;
+  size_t w = len ? fwrite(data, 1, len, f) : 0;
+  int rc = fclose(f);
+  return (w == len && rc == 0) ? 0 : -1;
+}
+
+mote_status host_model_from_bytes(host_model *hm, uint8_t *fb, size_t len,
+                                  size_t extra) {
+  hm->fb = fb;
+  hm->fb_len = len;
+  hm->arena = NULL;
+  hm->arena_len = 0;
+  size_t need = 0;
+  mote_status st = mote_arena_required(fb, len, NULL, &need, &hm->m.err);
+  if (st == MOTE_E_UNSUPPORTED && hm->m.err.what &&
+      strstr(hm->m.err.what, "MOTE_MEASURE_MAX_BUFFERS")) {
+    /* Too big to measure on the stack: ask init with a large arena. */
+    need = 64u << 20;
+    st = MOTE_OK;
+  }
+  if (st != MOTE_OK) {
+    hm->m.err.status = st;
+    return st;
+  }
+  hm->arena_len = need + extra;
+  size_t alloc = (hm->arena_len + 16u) & ~(size_t)15u;
+  hm->arena = aligned_alloc(16, alloc);
+  if (!hm->arena) return MOTE_E_ARG;
+  return mote_model_init(&hm->m, fb, len, NULL, hm->arena, hm->arena_len);
+}
+
+mote_status host_model_load(host_model *hm, const char *path, size_t extra) {
+  memset(hm, 0, sizeof *hm);
+  size_t len = 0;
+  uint8_t *fb = host_read_file(path, &len);
+  if (!fb) {
+    hm->m.err.status = MOTE_E_ARG;
+    hm->m.err.what = "a readable model file";
+    hm->m.err.op_index = hm->m.err.tensor_index = -1;
+    return MOTE_E_ARG;
+  }
+  return host_model_from_bytes(hm, fb, len, extra);
+}
+
+void host_model_free(host_model *hm) {
+  free(hm->fb);
+  free(hm->arena);
+  hm->fb = NULL;
+  hm->arena = NULL;
+}
+
+void host_fill_zero_inputs(host_model *hm) {
+  for (uint32_t k = 0; k < mote_model_input_count(&hm->m); k++) {
+    mote_tensor t;
+    if (mote_model_input(&hm->m, k, &t) != MOTE_OK || !t.data) continue;
+    int32_t z = t.nscale ? t.zero_point : 0;
+    for (size_t i = 0; i < t.count; i++) {
+      switch (t.type) {
+        case MOTE_INT8:
+          ((int8_t *)t.data)[i] = (int8_t)z;
+          break;
+        case MOTE_UINT8:
+          ((uint8_t *)t.data)[i] = (uint8_t)z;
+          break;
+        case MOTE_INT16:
+          ((int16_t *)t.data)[i] = (int16_t)z;
+          break;
+        case MOTE_INT32:
+          ((int32_t *)t.data)[i] = z;
+          break;
+        default:
+          memset(t.data, 0, t.bytes);
+          i = t.count;
+          break;
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/*
+** host_io.h: host-side helpers shared by the CLI and the tests: reading
+** files into aligned memory and loading a model with an arena of exactly
+** the size mote_arena_required() reports.
+*/
+#ifndef MOTE_HOST_IO_H
+#define MOTE_HOST_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/mote.h"
+
+/* Read a whole file into 16-byte aligned memory (free with free()).
+ * Returns NULL (errno set) on failure. */
+uint8_t *host_read_file(const char *path, size_t *len);
+
+/* Write len bytes to path. Returns 0 on success, -1 on failure. */
+int host_write_file(const char *path, const void *data, size_t len);
+
+/* A model loaded on the host: bytes, arena and the runtime struct. */
+typedef struct host_model {
+  uint8_t *fb;
+  size_t fb_len;
+  uint8_t *arena;
+  size_t arena_len;
+  mote_model m;
+} host_model;
+
+/*
+** Load `path`, size the arena with mote_arena_required() (plus `extra`
+** bytes) and initialise. On failure returns the status with hm->m.err
+** filled (fb may be NULL if the file could not be read: MOTE_E_ARG).
+*/
+mote_status host_model_load(host_model *hm, const char *path, size_t extra);
+
+/* Same from bytes already in memory (takes ownership of fb). */
+mote_status host_model_from_bytes(host_model *hm, uint8_t *fb, size_t len,
+                                  size_t extra);
+
+/* Free what host_model_load allocated. */
+void host_model_free(host_model *hm);
+
+/* Fill every graph input with the value that dequantizes to zero. */
+void host_fill_zero_inputs(host_model *hm);
+
+#endif
