@@ -34,7 +34,7 @@ typedef struct mote_error {
   uint32_t fb_offset;   /* byte offset of a flatbuffer fault, 0 if none */
 } mote_error;
 
-struct mote_node;
+struct mote_node_rt;
 
 /*
 ** A loaded model. Complete type so it can live in static memory; the
@@ -56,7 +56,7 @@ typedef struct mote_model {
   uint32_t outputs;    /* fb position of the subgraph outputs vector */
   uint32_t n_tensors, n_ops, n_inputs, n_outputs, n_buffers, n_opcodes;
   void **tensor_data;        /* [n_tensors] in the arena */
-  struct mote_node *nodes;   /* [n_ops] in the arena */
+  struct mote_node_rt *nodes; /* [n_ops] in the arena */
   size_t persist_bytes;      /* tables, state and op data */
   size_t plan_bytes;         /* activations and scratch */
   int ready;

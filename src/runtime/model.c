@@ -279,8 +279,12 @@ static mote_status load(mote_model *m, const uint8_t *fb, size_t len,
   m->opcodes = v.pos;
   m->n_opcodes = v.n;
   m->subgraph = sg.pos;
-  if (m->n_tensors > (uint32_t)INT32_MAX / 2 || m->n_ops > (uint32_t)INT32_MAX / 2)
-    return fail_at(m, MOTE_E_OVERFLOW, -1, -1, "fewer tensors/operators", 0, 0);
+  if (m->n_ops > MOTE_MAX_OPS)
+    return fail_at(m, MOTE_E_UNSUPPORTED, -1, -1, "operators at most",
+                   MOTE_MAX_OPS, m->n_ops);
+  if (m->n_tensors > (uint32_t)INT32_MAX / 64)
+    return fail_at(m, MOTE_E_OVERFLOW, -1, -1, "fewer tensors", 0,
+                   m->n_tensors);
   for (uint32_t i = 0; i < m->n_tensors; i++)
     if ((st = check_tensor(m, &b, i)) != MOTE_OK) return st;
   fb_vec gin = {m->inputs, m->n_inputs}, gout = {m->outputs, m->n_outputs};
@@ -325,12 +329,12 @@ void *mote_persist(mote_ctx *ctx, size_t bytes) {
 
 mote_status mote_request_scratch(mote_ctx *ctx, mote_node *node,
                                  size_t bytes) {
-  if (bytes > (size_t)INT32_MAX)
-    return mote_fail(ctx, node, MOTE_E_OVERFLOW, -1, "scratch below 2 GiB",
-                     INT32_MAX, (int64_t)bytes);
+  if (bytes > (size_t)MOTE_PLAN_SIZE - MOTE_ARENA_ALIGN)
+    return mote_fail(ctx, node, MOTE_E_OVERFLOW, -1, "scratch below 256 MiB",
+                     MOTE_PLAN_SIZE, (int64_t)bytes);
   mote_plan_entry *e = &ctx->plan[ctx->m->n_tensors + node->op_index];
   e->size = (uint32_t)ALIGN_UP(bytes);
-  e->first = e->last = (int32_t)node->op_index;
+  e->first = e->last = (uint16_t)node->op_index;
   return MOTE_OK;
 }
 
@@ -354,7 +358,8 @@ static mote_status run_pass(mote_model *m, mote_ctx *ctx, uint8_t *arena,
   ctx->persist_base = arena;
   ctx->persist_used = 0;
   void **tdata = (void **)mote_persist(ctx, sizeof(void *) * nt);
-  mote_node *nodes = (mote_node *)mote_persist(ctx, sizeof(mote_node) * no);
+  mote_node_rt *nodes =
+      (mote_node_rt *)mote_persist(ctx, sizeof(mote_node_rt) * no);
   if (!ctx->measuring) {
     m->tensor_data = tdata;
     m->nodes = nodes;
@@ -363,11 +368,9 @@ static mote_status run_pass(mote_model *m, mote_ctx *ctx, uint8_t *arena,
   /* Plan entries: tensors then one scratch slot per op. */
   for (uint32_t i = 0; i < nt + no; i++) {
     ctx->plan[i].size = 0;
-    ctx->plan[i].first = -1;
-    ctx->plan[i].last = -1;
-    ctx->plan[i].offset = 0;
-    ctx->plan[i].root = (int32_t)i;
-    ctx->plan[i].flags = 0;
+    ctx->plan[i].first = MOTE_PLAN_NEVER;
+    ctx->plan[i].last = 0;
+    ctx->plan[i].link = 0;
   }
   /* Constants and variable tensors get their memory before prepare. */
   for (uint32_t i = 0; i < nt; i++) {
@@ -386,12 +389,16 @@ static mote_status run_pass(mote_model *m, mote_ctx *ctx, uint8_t *arena,
         if (p) memset(p, 0, bytes);
       }
     } else {
+      if (bytes > (size_t)MOTE_PLAN_SIZE - MOTE_ARENA_ALIGN)
+        return mote_fail(ctx, NULL, MOTE_E_OVERFLOW, (int32_t)i,
+                         "activation tensor below 256 MiB", MOTE_PLAN_SIZE,
+                         (int64_t)bytes);
       ctx->plan[i].size = (uint32_t)ALIGN_UP(bytes);
     }
   }
   for (uint32_t i = 0; i < no; i++) {
     mote_node tmp;
-    mote_node *node = nodes ? &nodes[i] : &tmp;
+    mote_node *node = &tmp;
     mote_node_fill(m, i, node);
     node->reg = find_op(m->ops, node->builtin_code);
     ctx->cur = node;
@@ -400,6 +407,11 @@ static mote_status run_pass(mote_model *m, mote_ctx *ctx, uint8_t *arena,
       if (m->err.status == MOTE_OK)
         mote_fail(ctx, node, st, -1, "prepare failed", 0, 0);
       return st;
+    }
+    if (nodes) {
+      nodes[i].reg = node->reg;
+      nodes[i].data = node->data;
+      nodes[i].scratch = NULL;
     }
   }
   ctx->cur = NULL;
@@ -453,19 +465,23 @@ mote_status mote_model_init(mote_model *m, const uint8_t *fb, size_t fb_len,
   if (arena_len && (!arena || ((uintptr_t)arena % MOTE_ARENA_ALIGN) != 0))
     return fail_at(m, MOTE_E_ARG, -1, -1, "arena aligned to MOTE_ARENA_ALIGN",
                    MOTE_ARENA_ALIGN, arena ? (int64_t)((uintptr_t)arena % MOTE_ARENA_ALIGN) : 0);
-  /* Plan entries live at the end of the arena while initialising. */
+  /* Plan entries live at the end of the arena while initialising. An
+   * arena too small even for them cannot hold the model: measure on the
+   * stack (mote_arena_required) only to say how many bytes are needed. */
   size_t work = plan_entries_bytes(m);
-  mote_plan_entry stack_plan[32];
-  mote_plan_entry *plan;
-  if (arena_len >= work && work > sizeof stack_plan)
-    plan = (mote_plan_entry *)(void *)(arena + ((arena_len - work) &
-                                              ~(size_t)(MOTE_ARENA_ALIGN - 1)));
-  else if (work <= sizeof stack_plan)
-    plan = stack_plan;
-  else
-    return fail_at(m, MOTE_E_ARENA_TOO_SMALL, -1, -1,
-                   "arena bytes (at least, for planning)", (int64_t)work,
-                   (int64_t)arena_len);
+  if (arena_len < work) {
+    size_t need = 0;
+    mote_error e;
+    st = mote_arena_required(fb, fb_len, ops, &need, &e);
+    if (st != MOTE_OK) {
+      m->err = e;
+      return st;
+    }
+    return fail_at(m, MOTE_E_ARENA_TOO_SMALL, -1, -1, "arena bytes",
+                   (int64_t)need, (int64_t)arena_len);
+  }
+  mote_plan_entry *plan = (mote_plan_entry *)(void *)(
+      arena + ((arena_len - work) & ~(size_t)(MOTE_ARENA_ALIGN - 1)));
   size_t persist = 0, planned = 0;
   if ((st = measure(m, plan, &persist, &planned)) != MOTE_OK) return st;
   size_t need = required_bytes(m, persist, planned);
@@ -486,10 +502,12 @@ mote_status mote_model_init(mote_model *m, const uint8_t *fb, size_t fb_len,
   uint8_t *base = arena + persist;
   for (uint32_t i = 0; i < m->n_tensors + m->n_ops; i++) {
     const mote_plan_entry *e = &plan[i];
-    const mote_plan_entry *r = &plan[e->root];
-    void *p = (e->size && r->first >= 0) ? base + r->offset : NULL;
+    const mote_plan_entry *r = &plan[mote_plan_root(plan, i)];
+    void *p = ((r->size & MOTE_PLAN_PLACED) && (e->size & MOTE_PLAN_SIZE))
+                  ? base + r->link
+                  : NULL;
     if (i < m->n_tensors) {
-      if (e->size) m->tensor_data[i] = p;
+      if (e->size & MOTE_PLAN_SIZE) m->tensor_data[i] = p;
     } else {
       m->nodes[i - m->n_tensors].scratch = p;
     }
@@ -510,13 +528,17 @@ mote_status mote_model_invoke(mote_model *m) {
   ctx.m = m;
   ctx.fb = model_buf(m);
   for (uint32_t i = 0; i < m->n_ops; i++) {
-    const mote_node *node = &m->nodes[i];
-    ctx.cur = node;
-    mote_status st = node->reg->eval(&ctx, node);
+    mote_node node;
+    mote_node_fill(m, i, &node);
+    node.reg = m->nodes[i].reg;
+    node.data = m->nodes[i].data;
+    node.scratch = m->nodes[i].scratch;
+    ctx.cur = &node;
+    mote_status st = node.reg->eval(&ctx, &node);
     if (st != MOTE_OK) {
       m->err.status = st;
       m->err.op_index = (int32_t)i;
-      m->err.op_name = node->reg->name;
+      m->err.op_name = node.reg->name;
       if (!m->err.what) m->err.what = "operator evaluation";
       return st;
     }

@@ -4,10 +4,6 @@
 
 #include "op_api.h"
 
-/* Planner entry flags. */
-#define MOTE_PLAN_GRAPH_OUTPUT 1u
-#define MOTE_PLAN_GRAPH_INPUT 2u
-
 /* Tensor table of the model's subgraph. */
 fb_table mote_tensor_table(const mote_model *m, uint32_t index);
 
@@ -21,6 +17,9 @@ int32_t mote_opcode_builtin(const mote_model *m, uint32_t opcode_index,
 
 /* Fill node (everything but reg/data/scratch) for operator i. */
 void mote_node_fill(const mote_model *m, uint32_t i, mote_node *node);
+
+/* Entry whose memory entry i shares (i itself if none). */
+uint32_t mote_plan_root(const mote_plan_entry *p, uint32_t i);
 
 /*
 ** Plan the arena: lifetimes of every non-constant tensor and of every op

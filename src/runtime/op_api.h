@@ -35,6 +35,13 @@ typedef struct mote_node {
   uint8_t options_type; /* builtin_options_type (BuiltinOptions union tag) */
 } mote_node;
 
+/* What the arena keeps per operator; the rest is re-read from the model. */
+typedef struct mote_node_rt {
+  const struct mote_op_reg *reg;
+  void *data;
+  void *scratch;
+} mote_node_rt;
+
 typedef mote_status (*mote_prepare_fn)(mote_ctx *ctx, mote_node *node);
 typedef mote_status (*mote_eval_fn)(mote_ctx *ctx, const mote_node *node);
 
@@ -51,15 +58,24 @@ typedef struct mote_op_reg {
   uint32_t flags;
 } mote_op_reg;
 
-/* Planner record for one buffer (tensor or op scratch). */
+/*
+** Planner record for one buffer (tensor or op scratch), 12 bytes: the
+** planner works in the arena, so its records are kept small.
+*/
 typedef struct mote_plan_entry {
-  uint32_t size;   /* bytes, 0: not planned */
-  int32_t first;   /* first op that needs it (-1: never) */
-  int32_t last;    /* last op that needs it */
-  uint32_t offset; /* result: offset in the planned region */
-  int32_t root;    /* entry whose memory this one shares (itself if none) */
-  uint32_t flags;  /* MOTE_PLAN_* */
+  uint32_t size;  /* MOTE_PLAN_SIZE bits: bytes (0: not planned); flags */
+  uint16_t first; /* first op that needs it (MOTE_PLAN_NEVER: unused) */
+  uint16_t last;  /* last op that needs it */
+  uint32_t link;  /* MOTE_PLAN_ALIAS set: root entry; else offset */
 } mote_plan_entry;
+
+#define MOTE_PLAN_SIZE 0x0FFFFFFFu
+#define MOTE_PLAN_GRAPH_INPUT 0x10000000u
+#define MOTE_PLAN_GRAPH_OUTPUT 0x20000000u
+#define MOTE_PLAN_PLACED 0x40000000u
+#define MOTE_PLAN_ALIAS 0x80000000u
+#define MOTE_PLAN_NEVER 0xFFFFu
+#define MOTE_MAX_OPS 0xFFFEu
 
 struct mote_ctx {
   mote_model *m;

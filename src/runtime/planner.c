@@ -10,36 +10,38 @@
 */
 #include "model_internal.h"
 
-static int32_t root_of(mote_plan_entry *p, int32_t i) {
-  while (p[i].root != i) i = p[i].root;
+#define SZ(e) ((e)->size & MOTE_PLAN_SIZE)
+
+uint32_t mote_plan_root(const mote_plan_entry *p, uint32_t i) {
+  while (p[i].size & MOTE_PLAN_ALIAS) i = p[i].link;
   return i;
 }
 
-static void use(mote_plan_entry *e, int32_t op) {
-  if (e->first < 0 || op < e->first) e->first = op;
-  if (op > e->last) e->last = op;
+static void use(mote_plan_entry *e, uint32_t op) {
+  if (e->first == MOTE_PLAN_NEVER || op < e->first) e->first = (uint16_t)op;
+  if (op > e->last) e->last = (uint16_t)op;
 }
 
 static mote_status lifetimes(mote_ctx *ctx, mote_plan_entry *p) {
   mote_model *m = ctx->m;
   const fb_buf *b = &ctx->fb;
-  int32_t last_op = m->n_ops ? (int32_t)m->n_ops - 1 : 0;
+  uint32_t last_op = m->n_ops ? m->n_ops - 1 : 0;
   fb_vec gin = {m->inputs, m->n_inputs}, gout = {m->outputs, m->n_outputs};
   for (uint32_t k = 0; k < gin.n; k++) {
     int32_t t = fb_vec_i32(b, gin, k);
-    if (p[t].size) {
+    if (SZ(&p[t])) {
       use(&p[t], 0);
-      p[t].flags |= MOTE_PLAN_GRAPH_INPUT;
+      p[t].size |= MOTE_PLAN_GRAPH_INPUT;
     }
   }
   for (uint32_t k = 0; k < gout.n; k++) {
     int32_t t = fb_vec_i32(b, gout, k);
-    if (p[t].size) {
+    if (SZ(&p[t])) {
       use(&p[t], last_op);
-      p[t].flags |= MOTE_PLAN_GRAPH_OUTPUT;
+      p[t].size |= MOTE_PLAN_GRAPH_OUTPUT;
     }
   }
-  /* Producer of each tensor must come before its consumers. */
+  /* Every tensor is written once, by an op before all its readers. */
   for (uint32_t i = 0; i < m->n_ops; i++) {
     mote_node n;
     mote_node_fill(m, i, &n);
@@ -50,32 +52,33 @@ static mote_status lifetimes(mote_ctx *ctx, mote_plan_entry *p) {
       if (v.is_const)
         return mote_fail(ctx, &n, MOTE_E_BAD_MODEL, t,
                          "operator output that is not a constant", 0, 1);
-      if (p[t].flags & MOTE_PLAN_GRAPH_INPUT)
+      if (p[t].size & MOTE_PLAN_GRAPH_INPUT)
         return mote_fail(ctx, &n, MOTE_E_BAD_MODEL, t,
                          "operator output that is not a graph input", 0, 1);
-      if (!p[t].size) continue; /* variable or empty */
-      if (p[t].first >= 0 && p[t].first < (int32_t)i)
+      if (!SZ(&p[t])) continue; /* variable or empty */
+      if (p[t].first != MOTE_PLAN_NEVER && p[t].first < i)
         return mote_fail(ctx, &n, MOTE_E_BAD_MODEL, t,
-                         "tensor written once, before it is read",
-                         (int64_t)i, p[t].first);
-      use(&p[t], (int32_t)i);
+                         "tensor written once, before it is read", (int64_t)i,
+                         p[t].first);
+      use(&p[t], i);
     }
     for (uint32_t k = 0; k < n.inputs.n; k++) {
       int32_t t = fb_vec_i32(b, n.inputs, k);
-      if (t < 0 || !p[t].size) continue;
-      if (p[t].first < 0)
+      if (t < 0 || !SZ(&p[t])) continue;
+      if (p[t].first == MOTE_PLAN_NEVER)
         return mote_fail(ctx, &n, MOTE_E_BAD_MODEL, t,
                          "input tensor produced by an earlier operator", 0,
                          0);
-      use(&p[t], (int32_t)i);
+      use(&p[t], i);
     }
   }
   return MOTE_OK;
 }
 
-static int group_has_output(mote_plan_entry *p, uint32_t n, int32_t root) {
+static int group_has_output(const mote_plan_entry *p, uint32_t n,
+                            uint32_t root) {
   for (uint32_t i = 0; i < n; i++)
-    if (root_of(p, (int32_t)i) == root && (p[i].flags & MOTE_PLAN_GRAPH_OUTPUT))
+    if ((p[i].size & MOTE_PLAN_GRAPH_OUTPUT) && mote_plan_root(p, i) == root)
       return 1;
   return 0;
 }
@@ -94,22 +97,24 @@ static void share(mote_ctx *ctx, mote_plan_entry *p) {
     if (!reg || !(reg->flags & (MOTE_OP_ALIAS | MOTE_OP_INPLACE))) continue;
     if (n.inputs.n < 1 || n.outputs.n < 1) continue;
     int32_t in = fb_vec_i32(b, n.inputs, 0), out = fb_vec_i32(b, n.outputs, 0);
-    if (in < 0 || in == out || !p[in].size || p[in].size != p[out].size)
+    if (in < 0 || in == out || !SZ(&p[in]) || SZ(&p[in]) != SZ(&p[out]))
       continue;
-    int32_t ri = root_of(p, in);
-    if (root_of(p, out) != out) continue;
+    if (p[out].size & MOTE_PLAN_ALIAS) continue;
+    uint32_t ri = mote_plan_root(p, (uint32_t)in);
     if (reg->flags & MOTE_OP_INPLACE) {
-      if (p[ri].last != (int32_t)i) continue; /* input still needed later */
+      if (p[ri].last != i) continue; /* input still needed later */
       if (group_has_output(p, m->n_tensors, ri)) continue;
       /* Input 0 must not be read again by this op through another slot. */
       int dup = 0;
-      for (uint32_t k = 1; k < n.inputs.n; k++)
-        if (fb_vec_i32(b, n.inputs, k) >= 0 &&
-            root_of(p, fb_vec_i32(b, n.inputs, k)) == ri)
+      for (uint32_t k = 1; k < n.inputs.n; k++) {
+        int32_t t = fb_vec_i32(b, n.inputs, k);
+        if (t >= 0 && SZ(&p[t]) && mote_plan_root(p, (uint32_t)t) == ri)
           dup = 1;
+      }
       if (dup) continue;
     }
-    p[out].root = ri;
+    p[out].size |= MOTE_PLAN_ALIAS;
+    p[out].link = ri;
     if (p[out].first < p[ri].first) p[ri].first = p[out].first;
     if (p[out].last > p[ri].last) p[ri].last = p[out].last;
   }
@@ -119,58 +124,56 @@ static int overlaps(const mote_plan_entry *a, const mote_plan_entry *b) {
   return a->first <= b->last && b->first <= a->last;
 }
 
+static int placeable(const mote_plan_entry *e) {
+  return !(e->size & (MOTE_PLAN_ALIAS | MOTE_PLAN_PLACED)) && SZ(e) &&
+         e->first != MOTE_PLAN_NEVER;
+}
+
 mote_status mote_plan(mote_ctx *ctx, mote_plan_entry *p, size_t *total) {
   mote_model *m = ctx->m;
   uint32_t n = m->n_tensors + m->n_ops;
   mote_status st = lifetimes(ctx, p);
   if (st != MOTE_OK) return st;
   share(ctx, p);
-  /* placed: flags bit 31 marks an entry already given an offset. */
-  const uint32_t PLACED = 0x80000000u;
   uint64_t end = 0;
   for (;;) {
     int32_t best = -1;
     for (uint32_t i = 0; i < n; i++) {
-      mote_plan_entry *e = &p[i];
-      if (e->root != (int32_t)i || !e->size || e->first < 0 ||
-          (e->flags & PLACED))
-        continue;
-      if (best < 0 || e->size > p[best].size ||
-          (e->size == p[best].size && e->first < p[best].first))
+      const mote_plan_entry *e = &p[i];
+      if (!placeable(e)) continue;
+      if (best < 0 || SZ(e) > SZ(&p[best]) ||
+          (SZ(e) == SZ(&p[best]) && e->first < p[best].first))
         best = (int32_t)i;
     }
     if (best < 0) break;
     mote_plan_entry *e = &p[best];
-    /* Candidate offsets: 0 and the end of every overlapping placed buffer. */
+    /* Candidate offsets: 0 and the end of every overlapping placed buffer;
+     * take the lowest that collides with no overlapping placed buffer. */
     uint64_t chosen = UINT64_MAX;
     for (uint32_t c = 0; c <= n; c++) {
-      uint64_t cand;
-      if (c == n) {
-        cand = 0;
-      } else {
+      uint64_t cand = 0;
+      if (c < n) {
         const mote_plan_entry *o = &p[c];
-        if (!(o->flags & PLACED) || !overlaps(o, e)) continue;
-        cand = (uint64_t)o->offset + o->size;
+        if (!(o->size & MOTE_PLAN_PLACED) || !overlaps(o, e)) continue;
+        cand = (uint64_t)o->link + SZ(o);
       }
       if (cand >= chosen) continue;
       int ok = 1;
       for (uint32_t j = 0; j < n && ok; j++) {
         const mote_plan_entry *o = &p[j];
-        if (!(o->flags & PLACED) || !overlaps(o, e)) continue;
-        if (cand < (uint64_t)o->offset + o->size &&
-            (uint64_t)o->offset < cand + e->size)
+        if (!(o->size & MOTE_PLAN_PLACED) || !overlaps(o, e)) continue;
+        if (cand < (uint64_t)o->link + SZ(o) && (uint64_t)o->link < cand + SZ(e))
           ok = 0;
       }
       if (ok) chosen = cand;
     }
-    if (chosen + e->size > (uint64_t)UINT32_MAX)
+    if (chosen + SZ(e) > (uint64_t)UINT32_MAX)
       return mote_fail(ctx, NULL, MOTE_E_OVERFLOW, best, "plan below 4 GiB",
                        0, (int64_t)chosen);
-    e->offset = (uint32_t)chosen;
-    e->flags |= PLACED;
-    if (chosen + e->size > end) end = chosen + e->size;
+    e->link = (uint32_t)chosen;
+    e->size |= MOTE_PLAN_PLACED;
+    if (chosen + SZ(e) > end) end = chosen + SZ(e);
   }
-  for (uint32_t i = 0; i < n; i++) p[i].flags &= ~PLACED;
   *total = (size_t)end;
   return MOTE_OK;
 }

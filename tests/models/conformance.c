@@ -162,13 +162,13 @@ int main(int argc, char **argv) {
     int nc = split(line, cols, MAX_COLS, '\t');
     if (nc < nh) continue;
     if (filter && !strstr(cols[c_stem], filter)) continue;
-    char path[8192], why[512] = "";
+    char path[8192], why[9000] = "";
     int ok = 1;
     snprintf(path, sizeof path, "%s%s", dir, cols[c_model]);
     host_model hm;
     mote_status st = host_model_load(&hm, path, 0);
     if (st != MOTE_OK) {
-      char msg[512];
+      char msg[1024];
       mote_error_format(&hm.m.err, msg, sizeof msg);
       snprintf(why, sizeof why, "init: %s", msg);
       ok = 0;
@@ -191,7 +191,7 @@ int main(int argc, char **argv) {
       free(data);
     }
     if (ok && (st = mote_model_invoke(&hm.m)) != MOTE_OK) {
-      char msg[512];
+      char msg[1024];
       mote_error_format(&hm.m.err, msg, sizeof msg);
       snprintf(why, sizeof why, "invoke: %s", msg);
       ok = 0;

@@ -1,0 +1,120 @@
+/*
+** main.c: the `mote` command: inspect, run and benchmark TFLite models.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "mote %s: TinyML inference engine\n"
+          "\n"
+          "usage:\n"
+          "  mote inspect MODEL [--json]        ops, tensors, MACs, memory\n"
+          "  mote run MODEL [-i FILE]... [-o PREFIX] [--quiet]\n"
+          "                                     run once on raw input files\n"
+          "  mote bench MODEL [-n N] [--json]   median/min/max us per invoke\n"
+          "  mote version\n"
+          "\n"
+          "exit status: 0 ok, 1 runtime failure, 2 usage, 3 invalid model,\n"
+          "             4 unsupported op or type, 5 bad input file\n",
+          MOTE_VERSION_STRING);
+}
+
+int cli_exit_for(mote_status st) {
+  switch (st) {
+    case MOTE_OK:
+      return EXIT_OK_;
+    case MOTE_E_UNSUPPORTED:
+    case MOTE_E_EXTERNAL_BUFFER:
+      return EXIT_UNSUPPORTED;
+    case MOTE_E_ARG:
+    case MOTE_E_ARENA_TOO_SMALL:
+    case MOTE_E_NOT_READY:
+    case MOTE_E_INDEX:
+    case MOTE_E_RUNTIME:
+      return EXIT_RUNTIME;
+    default:
+      return EXIT_INVALID_MODEL;
+  }
+}
+
+void cli_print_error(const char *path, const mote_error *e) {
+  char msg[512];
+  mote_error_format(e, msg, sizeof msg);
+  fprintf(stderr, "mote: %s: %s\n", path, msg);
+}
+
+int cli_load(host_model *hm, const char *path) {
+  mote_status st = host_model_load(hm, path, 0);
+  if (st == MOTE_OK) return 0;
+  if (!hm->fb) {
+    fprintf(stderr, "mote: %s: cannot read model file\n", path);
+    return EXIT_BAD_INPUT;
+  }
+  cli_print_error(path, &hm->m.err);
+  host_model_free(hm);
+  return cli_exit_for(st);
+}
+
+double cli_value(const mote_tensor *t, size_t i) {
+  double v;
+  switch (t->type) {
+    case MOTE_FLOAT32:
+      return ((const float *)t->data)[i];
+    case MOTE_INT8:
+      v = ((const int8_t *)t->data)[i];
+      break;
+    case MOTE_UINT8:
+      v = ((const uint8_t *)t->data)[i];
+      break;
+    case MOTE_INT16:
+      v = ((const int16_t *)t->data)[i];
+      break;
+    case MOTE_INT32:
+      v = ((const int32_t *)t->data)[i];
+      break;
+    case MOTE_INT64:
+      v = (double)((const int64_t *)t->data)[i];
+      break;
+    case MOTE_BOOL:
+      return ((const uint8_t *)t->data)[i] != 0;
+    default:
+      return 0.0;
+  }
+  if (t->nscale) v = (v - t->zero_point) * t->scale;
+  return v;
+}
+
+const char *cli_shape_str(const mote_tensor *t, char *buf, size_t len) {
+  size_t at = (size_t)snprintf(buf, len, "%s[", mote_dtype_name(t->type));
+  for (uint32_t i = 0; i < t->ndim && at < len; i++)
+    at += (size_t)snprintf(buf + at, len - at, "%s%d", i ? "," : "",
+                           t->dims[i]);
+  if (at < len) snprintf(buf + at, len - at, "]");
+  return buf;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "inspect") == 0) return cmd_inspect(argc - 1, argv + 1);
+  if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
+  if (strcmp(cmd, "bench") == 0) return cmd_bench(argc - 1, argv + 1);
+  if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+    printf("mote %s\n", MOTE_VERSION_STRING);
+    return 0;
+  }
+  if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+      strcmp(cmd, "-h") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  fprintf(stderr, "mote: unknown command '%s'\n\n", cmd);
+  usage(stderr);
+  return EXIT_USAGE;
+}
