@@ -319,6 +319,16 @@ static mote_status load(mote_model *m, const uint8_t *fb, size_t len,
   return MOTE_OK;
 }
 
+/* State tensors start as TFLM resets them: int8 at its zero point (the
+ * real value 0), every other type all-zero bytes. */
+static void reset_variable(const mote_model *m, const fb_buf *b, uint32_t i,
+                           void *data) {
+  mote_tensor t;
+  mote_view(m, b, i, NULL, &t);
+  int fill = t.type == MOTE_INT8 ? (int)(uint8_t)(int8_t)t.zero_point : 0;
+  memset(data, fill, t.bytes);
+}
+
 /* Bump allocation in the persistent region (counts only while measuring). */
 void *mote_persist(mote_ctx *ctx, size_t bytes) {
   size_t at = ctx->persist_used;
@@ -386,7 +396,7 @@ static mote_status run_pass(mote_model *m, mote_ctx *ctx, uint8_t *arena,
       void *p = mote_persist(ctx, bytes);
       if (tdata) {
         tdata[i] = p;
-        if (p) memset(p, 0, bytes);
+        if (p) reset_variable(m, &b, i, p);
       }
     } else {
       if (bytes > (size_t)MOTE_PLAN_SIZE - MOTE_ARENA_ALIGN)
@@ -552,7 +562,8 @@ mote_status mote_model_reset_state(mote_model *m) {
   for (uint32_t i = 0; i < m->n_tensors; i++) {
     mote_tensor t;
     mote_view(m, &b, i, m->tensor_data, &t);
-    if (t.is_variable && !t.is_const && t.data) memset(t.data, 0, t.bytes);
+    if (t.is_variable && !t.is_const && t.data)
+      reset_variable(m, &b, i, t.data);
   }
   return MOTE_OK;
 }

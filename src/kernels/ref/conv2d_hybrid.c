@@ -1,0 +1,75 @@
+/*
+** CONV_2D hybrid reference kernel: float32 input and output, int8 weights,
+** optional float32 bias. TFLM refuses such models; mote follows the
+** arithmetic of TFLite's (non-micro) hybrid convolution:
+**
+**  1. Each batch of the input is quantized to int8 on the fly:
+**     - symmetric (p->asymmetric == 0, the per-tensor weight case, TFLite
+**       EvalHybrid): r = max|x| over the batch, s_b = r / 127,
+**       q = clamp(round(x * (127 / r)), -127, 127), zero point 0
+**       (r == 0: q = 0, s_b = 1);
+**     - asymmetric (p->asymmetric != 0, per-channel weights with differing
+**       scales, TFLite EvalHybridPerChannel): [min(x,0), max(x,0)] onto
+**       [-128, 127], s_b = (max - min) / 255, zero point z_b nudged from
+**       the end with the smaller error, q = clamp(round(z_b + x / s_b)).
+**  2. acc = sum of w * (q - z_b) over the window in int32 (padding
+**     contributes 0, i.e. real 0).
+**  3. out = (float)acc * (filter_scale[oc] * s_b) + bias[oc] in float, in
+**     that order, then the fused-activation clamp.
+*/
+#include "conv_ref.h"
+
+void mote_conv2d_hybrid_ref(const mote_conv_hybrid_params *p,
+                            const float *input, const int8_t *filter,
+                            const float *bias, float *output, int8_t *q_input,
+                            float *batch_scale, int32_t *batch_offset) {
+  const mote_conv_geom *g = &p->g;
+  const int32_t groups = g->in_c / g->filt_in_c;
+  const int32_t per_group = g->out_c / groups;
+  const int32_t fc = g->filt_in_c;
+  const int32_t in_size = g->in_h * g->in_w * g->in_c;
+  int32_t b, oy, ox, oc, fy, fx, c;
+  for (b = 0; b < g->batches; b++) {
+    const float *x = input + b * in_size;
+    int8_t *q = q_input + b * in_size;
+    if (p->asymmetric) {
+      batch_scale[b] = mote_conv_quantize_asym(x, in_size, q, &batch_offset[b]);
+    } else {
+      batch_scale[b] = mote_conv_quantize_sym(x, in_size, q);
+      batch_offset[b] = 0;
+    }
+  }
+  for (b = 0; b < g->batches; b++) {
+    const int32_t zp = batch_offset[b];
+    for (oy = 0; oy < g->out_h; oy++) {
+      const int32_t iy0 = oy * g->stride_h - g->pad_h;
+      for (ox = 0; ox < g->out_w; ox++) {
+        const int32_t ix0 = ox * g->stride_w - g->pad_w;
+        float *out = output + ((b * g->out_h + oy) * g->out_w + ox) * g->out_c;
+        for (oc = 0; oc < g->out_c; oc++) {
+          const int32_t group = oc / per_group;
+          int64_t acc = 0;
+          for (fy = 0; fy < g->filt_h; fy++) {
+            const int32_t iy = iy0 + g->dil_h * fy;
+            if (iy < 0 || iy >= g->in_h) continue;
+            for (fx = 0; fx < g->filt_w; fx++) {
+              const int32_t ix = ix0 + g->dil_w * fx;
+              if (ix < 0 || ix >= g->in_w) continue;
+              const int8_t *ip = q_input +
+                                 ((b * g->in_h + iy) * g->in_w + ix) * g->in_c +
+                                 group * fc;
+              const int8_t *fp =
+                  filter + ((oc * g->filt_h + fy) * g->filt_w + fx) * fc;
+              for (c = 0; c < fc; c++)
+                acc += (int32_t)fp[c] * ((int32_t)ip[c] - zp);
+            }
+          }
+          const float scale = p->filter_scale[oc] * batch_scale[b];
+          float v = (float)mote_conv_wrap_i32(acc) * scale;
+          if (bias) v += bias[oc];
+          out[oc] = mote_conv_clamp_f32(v, p->act_min, p->act_max);
+        }
+      }
+    }
+  }
+}

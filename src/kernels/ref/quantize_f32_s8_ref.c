@@ -1,0 +1,24 @@
+/* QUANTIZE float32 -> int8: round(x / scale) + zero_point, saturated. */
+#include <math.h>
+
+#include "activation_ref.h"
+
+/*
+** float -> int32 of an already rounded value. The reference converts with a
+** plain cast (undefined out of range); saturate instead, NaN -> 0.
+*/
+static int32_t to_i32_sat(float r) {
+  if (r != r) return 0;
+  if (r >= 2147483648.0f) return INT32_MAX;
+  if (r < -2147483648.0f) return INT32_MIN;
+  return (int32_t)r;
+}
+
+void mote_quantize_f32_s8_ref(float scale, int32_t zero_point, size_t n,
+                              const float *in, int8_t *out) {
+  size_t i;
+  for (i = 0; i < n; ++i) {
+    int64_t v = (int64_t)to_i32_sat(roundf(in[i] / scale)) + zero_point;
+    out[i] = (int8_t)(v < INT8_MIN ? INT8_MIN : (v > INT8_MAX ? INT8_MAX : v));
+  }
+}

@@ -1,0 +1,24 @@
+/* SUB int32 reference kernel (wrap-around difference, then clamp). */
+#include "elementwise_ref.h"
+
+void mote_sub_s32_ref(const mote_arith_i32_params *p, const mote_bcast *bc,
+                      const int32_t *in1, const int32_t *in2, int32_t *out) {
+  mote_bcast_it it;
+  int32_t n, s1, s2, rows, r, i;
+  if (bc->count <= 0) return;
+  n = mote_bcast_row_len(bc);
+  s1 = bc->stride1[bc->ndim - 1];
+  s2 = bc->stride2[bc->ndim - 1];
+  rows = bc->count / n;
+  mote_bcast_begin(&it);
+  for (r = 0; r < rows; r++) {
+    const int32_t *a = in1 + it.o1;
+    const int32_t *b = in2 + it.o2;
+    for (i = 0; i < n; i++) {
+      out[i] = mote_clamp_i32(mote_wrap_sub(a[i * s1], b[i * s2]), p->act_min,
+                              p->act_max);
+    }
+    out += n;
+    mote_bcast_next_row(bc, &it);
+  }
+}

@@ -1,0 +1,80 @@
+/*
+** activation_common.h: prepare-time helpers shared by the activation ops
+** (SOFTMAX, LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, HARD_SWISH) and by
+** QUANTIZE / DEQUANTIZE.
+*/
+#ifndef MOTE_ACTIVATION_COMMON_H
+#define MOTE_ACTIVATION_COMMON_H
+
+#include "../kernels/ref/activation_ref.h"
+#include "../runtime/op_api.h"
+
+/*
+** One input and one output of the same shape (the output shape stored in
+** the model must equal the input's). Fills *in and *out.
+*/
+mote_status mote_act_unary_io(mote_ctx *ctx, const mote_node *node,
+                              mote_tensor *in, mote_tensor *out);
+
+/* Output type must be the input type. */
+mote_status mote_act_same_type(mote_ctx *ctx, const mote_node *node,
+                               const mote_tensor *in, const mote_tensor *out);
+
+/*
+** A quantized int8 / uint8 / int16 / int32 tensor: at least one scale,
+** positive and finite, zero point inside the type's range (int32: any).
+*/
+mote_status mote_act_check_quant(mote_ctx *ctx, const mote_node *node,
+                                 const mote_tensor *t);
+
+/* Zero point must be `want`. */
+mote_status mote_act_expect_zero_point(mote_ctx *ctx, const mote_node *node,
+                                       const mote_tensor *t, int32_t want);
+
+/*
+** TFLite QuantizeMultiplier for a rescale the kernels apply with
+** mote_mul_by_qm: refuses (MOTE_E_UNSUPPORTED) a left shift above 31,
+** which no model with sane scales produces.
+*/
+mote_status mote_act_multiplier(mote_ctx *ctx, const mote_node *node,
+                                const mote_tensor *t, double real, int32_t *qm,
+                                int32_t *shift);
+
+/*
+** Options table check: `node->options_type` must be 0 (absent) or `tag`.
+*/
+mote_status mote_act_expect_options(mote_ctx *ctx, const mote_node *node,
+                                    int tag);
+
+/*
+** TFLite CheckedLog2: *out_log2 = round(log2(x)) (float arithmetic); returns 1
+** if x is a power of two within 1e-3 in the exponent.
+*/
+int mote_checked_log2(float x, int32_t *out_log2);
+
+/*
+** TFLite CalculateInputRadius: largest |input difference| whose rescale by
+** 2^left_shift stays in range, floor((2^int_bits - 1) * 2^(31 - int_bits)
+** / 2^left_shift).
+*/
+int32_t mote_input_radius(int int_bits, int left_shift);
+
+/*
+** int8 LOGISTIC / TANH input rescale (TFLM): input_scale * 2^27 split by
+** frexp into a Q0.31 multiplier and a shift (the input goes to Q4.27), and
+** the radius beyond which the output saturates.
+*/
+void mote_sigmoid_prepare_s8(const mote_tensor *in, mote_sigmoid_s8_params *p);
+
+/*
+** int16 LOGISTIC / TANH (TFLM): zero points 0, output scale 2^-15; a
+** power-of-two input scale whose shift 12 + log2(scale) is within
+** [0, max_pot_shift] takes the exact path (multiplier 0), any other scale a
+** 15-bit multiplier onto the 1/(3*4096) table scale.
+*/
+mote_status mote_sigmoid_prepare_s16(mote_ctx *ctx, const mote_node *node,
+                                     const mote_tensor *in,
+                                     const mote_tensor *out, int max_pot_shift,
+                                     mote_sigmoid_s16_params *p);
+
+#endif

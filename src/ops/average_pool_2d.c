@@ -1,0 +1,31 @@
+/*
+** AVERAGE_POOL_2D (NHWC, float32 / int8 / int16): the mean of the input
+** values under each window (padding excluded), integer means rounded half
+** away from zero, then the fused activation.
+*/
+#include "../kernels/ref/pool_ref.h"
+#include "pool_common.h"
+
+static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+  const mote_pool_data *d = (const mote_pool_data *)node->data;
+  const void *in = mote_in(ctx, node, 0);
+  void *out = mote_out(ctx, node, 0);
+  switch (d->type) {
+    case MOTE_FLOAT32:
+      mote_avg_pool_f32_ref(&d->p, (const float *)in, (float *)out);
+      break;
+    case MOTE_INT8:
+      mote_avg_pool_s8_ref(&d->p, (const int8_t *)in, (int8_t *)out);
+      break;
+    case MOTE_INT16:
+      mote_avg_pool_s16_ref(&d->p, (const int16_t *)in, (int16_t *)out);
+      break;
+    default:
+      return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "prepared type", 0,
+                       d->type);
+  }
+  return MOTE_OK;
+}
+
+const mote_op_reg mote_op_AVERAGE_POOL_2D = {
+    TFL_OP_AVERAGE_POOL_2D, "AVERAGE_POOL_2D", mote_pool_prepare, eval, 0};

@@ -1,0 +1,426 @@
+/*
+** conv_common.h: prepare/eval logic shared by CONV_2D and
+** DEPTHWISE_CONV_2D (validation, geometry, per-channel multipliers, kernel
+** dispatch). Included by conv_2d.c and depthwise_conv_2d.c only.
+*/
+#ifndef MOTE_CONV_COMMON_H
+#define MOTE_CONV_COMMON_H
+
+#include <string.h>
+
+#include "../kernels/mote_requant.h"
+#include "../kernels/ref/conv_ref.h"
+#include "op_util.h"
+
+enum {
+  MOTE_CONV_K_F32 = 0,
+  MOTE_CONV_K_S8 = 1,
+  MOTE_CONV_K_S16 = 2,    /* int16x8, int64 bias */
+  MOTE_CONV_K_S16B32 = 3, /* int16x8, int32 bias or none */
+  MOTE_CONV_K_HYBRID = 4  /* float32 activations, int8 weights */
+};
+
+/* Everything eval needs, in persistent memory. */
+typedef struct mote_conv_data {
+  int32_t kind;
+  int32_t depthwise;
+  int32_t filter_s4;    /* packed int4 weights: unpack into scratch */
+  int32_t filter_count; /* elements of the filter */
+  int32_t in_count;     /* elements of the input (hybrid scratch) */
+  mote_conv_q_params q;
+  mote_conv_f32_params f;
+  mote_conv_hybrid_params h;
+} mote_conv_data;
+
+/* Options, already decoded. */
+typedef struct mote_conv_opts {
+  int32_t padding, stride_w, stride_h, dil_w, dil_h, act, depth_multiplier;
+} mote_conv_opts;
+
+#define MOTE_CONV_ALIGN8(x) (((x) + (size_t)7) & ~(size_t)7)
+
+/* TFLite PopulateConvolutionQuantizationParams: in double,
+ * input_scale * filter_scale[c] / output_scale (per-tensor: scale 0). */
+static inline double mote_conv_eff_scale(const mote_tensor *in,
+                                         const mote_tensor *filt,
+                                         const mote_tensor *out,
+                                         uint32_t nscale, uint32_t c) {
+  double fs = (double)mote_tensor_scale(filt, nscale > 1 ? c : 0);
+  return (double)in->scale * fs / (double)out->scale;
+}
+
+/*
+** Prepare shared by both ops. `depthwise` selects DEPTHWISE_CONV_2D rules
+** (filter [1, FH, FW, OC], quantized dimension 3, depth multiplier).
+*/
+static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
+                                            const mote_conv_opts *o,
+                                            int depthwise) {
+  mote_tensor in, filt, out, bias;
+  int has_bias;
+  MOTE_TRY(mote_expect_ninputs(ctx, node, 2, 3));
+  if (mote_node_noutputs(node) != 1)
+    return mote_fail(ctx, node, MOTE_E_BAD_MODEL, -1, "number of outputs", 1,
+                     mote_node_noutputs(node));
+  MOTE_TRY(mote_node_input(ctx, node, 0, &in));
+  MOTE_TRY(mote_node_input(ctx, node, 1, &filt));
+  MOTE_TRY(mote_node_output(ctx, node, 0, &out));
+  has_bias = mote_node_input_index(ctx, node, 2) >= 0;
+  if (has_bias) MOTE_TRY(mote_node_input(ctx, node, 2, &bias));
+
+  /* Options. */
+  if (o->padding != TFL_PAD_SAME && o->padding != TFL_PAD_VALID)
+    return mote_fail(ctx, node, MOTE_E_BAD_OPTIONS, -1,
+                     "padding SAME (0) or VALID (1)", 0, o->padding);
+  if (o->stride_w <= 0 || o->stride_h <= 0)
+    return mote_fail(ctx, node, MOTE_E_BAD_OPTIONS, -1, "strides >= 1", 1,
+                     o->stride_w <= 0 ? o->stride_w : o->stride_h);
+  if (o->dil_w <= 0 || o->dil_h <= 0)
+    return mote_fail(ctx, node, MOTE_E_BAD_OPTIONS, -1, "dilation factors >= 1",
+                     1, o->dil_w <= 0 ? o->dil_w : o->dil_h);
+
+  /* Ranks. */
+  if (in.ndim != 4)
+    return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)in.index,
+                     "input rank", 4, in.ndim);
+  if (filt.ndim != 4)
+    return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)filt.index,
+                     "filter rank", 4, filt.ndim);
+  if (out.ndim != 4)
+    return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)out.index,
+                     "output rank", 4, out.ndim);
+
+  /* Types. */
+  int32_t kind;
+  int filter_s4 = 0;
+  if (out.type != in.type)
+    return mote_fail(ctx, node, MOTE_E_BAD_TYPE, (int32_t)out.index,
+                     "output type equal to the input type", in.type, out.type);
+  switch (in.type) {
+    case MOTE_FLOAT32:
+      if (filt.type == MOTE_FLOAT32)
+        kind = MOTE_CONV_K_F32;
+      else if (filt.type == MOTE_INT8)
+        kind = MOTE_CONV_K_HYBRID;
+      else
+        return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)filt.index,
+                         "float32 or int8 (hybrid) filter for float32 input",
+                         MOTE_FLOAT32, filt.type);
+      break;
+    case MOTE_INT8:
+      if (filt.type == MOTE_INT4)
+        filter_s4 = 1;
+      else if (filt.type != MOTE_INT8)
+        return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)filt.index,
+                         "int8 or int4 filter for int8 input", MOTE_INT8,
+                         filt.type);
+      kind = MOTE_CONV_K_S8;
+      break;
+    case MOTE_INT16:
+      if (filt.type != MOTE_INT8)
+        return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)filt.index,
+                         "int8 filter for int16 input", MOTE_INT8, filt.type);
+      kind = MOTE_CONV_K_S16;
+      break;
+    default:
+      return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)in.index,
+                       "input type float32, int8 or int16", MOTE_INT8, in.type);
+  }
+
+  /* Geometry. */
+  mote_conv_geom g;
+  memset(&g, 0, sizeof g);
+  g.batches = in.dims[0];
+  g.in_h = in.dims[1];
+  g.in_w = in.dims[2];
+  g.in_c = in.dims[3];
+  g.filt_h = filt.dims[1];
+  g.filt_w = filt.dims[2];
+  g.stride_h = o->stride_h;
+  g.stride_w = o->stride_w;
+  g.dil_h = o->dil_h;
+  g.dil_w = o->dil_w;
+  if (g.filt_h <= 0 || g.filt_w <= 0 || filt.dims[0] <= 0 || filt.dims[3] <= 0)
+    return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)filt.index,
+                     "non-empty filter", 1, 0);
+  if (depthwise) {
+    if (filt.dims[0] != 1)
+      return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)filt.index,
+                       "depthwise filter dimension 0", 1, filt.dims[0]);
+    g.out_c = filt.dims[3];
+    g.filt_in_c = 1;
+    if (g.in_c <= 0)
+      return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)in.index,
+                       "input channels >= 1", 1, g.in_c);
+    if ((int64_t)o->depth_multiplier * g.in_c != g.out_c)
+      return mote_fail(ctx, node, MOTE_E_BAD_OPTIONS, -1,
+                       "depth_multiplier * input channels == filter channels",
+                       g.out_c, (int64_t)o->depth_multiplier * g.in_c);
+    g.depth_multiplier = o->depth_multiplier;
+  } else {
+    g.out_c = filt.dims[0];
+    g.filt_in_c = filt.dims[3];
+    if (g.in_c <= 0 || g.in_c % g.filt_in_c != 0)
+      return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)in.index,
+                       "input channels a multiple of filter channels",
+                       g.filt_in_c, g.in_c);
+    int32_t groups = g.in_c / g.filt_in_c;
+    if (g.out_c % groups != 0)
+      return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)filt.index,
+                       "output channels a multiple of the groups", groups,
+                       g.out_c);
+    g.depth_multiplier = 1;
+  }
+  {
+    /* Window positions must stay inside int32 arithmetic in the kernels. */
+    int64_t span_h = (int64_t)g.in_h * g.stride_h +
+                     (int64_t)(g.filt_h - 1) * g.dil_h + g.in_h;
+    int64_t span_w = (int64_t)g.in_w * g.stride_w +
+                     (int64_t)(g.filt_w - 1) * g.dil_w + g.in_w;
+    if (span_h > INT32_MAX / 2 || span_w > INT32_MAX / 2)
+      return mote_fail(ctx, node, MOTE_E_OVERFLOW, -1,
+                       "stride/dilation/filter extent below 2^30",
+                       INT32_MAX / 2, span_h > span_w ? span_h : span_w);
+  }
+  g.out_h =
+      mote_conv_out_size(o->padding, g.in_h, g.filt_h, g.stride_h, g.dil_h);
+  g.out_w =
+      mote_conv_out_size(o->padding, g.in_w, g.filt_w, g.stride_w, g.dil_w);
+  {
+    const int32_t want[4] = {g.batches, g.out_h, g.out_w, g.out_c};
+    for (uint32_t d = 0; d < 4; d++)
+      if (out.dims[d] != want[d])
+        return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)out.index,
+                         d == 0   ? "output batches"
+                         : d == 1 ? "output height"
+                         : d == 2 ? "output width"
+                                  : "output channels",
+                         want[d], out.dims[d]);
+  }
+  {
+    int32_t off;
+    g.pad_h =
+        mote_conv_padding(g.stride_h, g.dil_h, g.in_h, g.filt_h, g.out_h, &off);
+    g.pad_w =
+        mote_conv_padding(g.stride_w, g.dil_w, g.in_w, g.filt_w, g.out_w, &off);
+  }
+
+  /* Bias. */
+  if (has_bias) {
+    mote_dtype want;
+    if (kind == MOTE_CONV_K_F32 || kind == MOTE_CONV_K_HYBRID)
+      want = MOTE_FLOAT32;
+    else if (kind == MOTE_CONV_K_S8)
+      want = MOTE_INT32;
+    else if (bias.type == MOTE_INT32 && !depthwise)
+      want = MOTE_INT32; /* TFLM CONV_2D 16x8 also takes int32 bias */
+    else
+      want = MOTE_INT64;
+    MOTE_TRY(mote_expect_type(ctx, node, &bias, want));
+    if (bias.count != (size_t)g.out_c)
+      return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)bias.index,
+                       "bias elements (output channels)", g.out_c,
+                       (int64_t)bias.count);
+  }
+  /* int16 CONV_2D with an int32 bias accumulates in 32 bits (TFLM
+   * ConvPerChannel<int32_t>); without bias or with int64 bias in 64 bits
+   * (the reference TFLM build behind the conformance vectors does so for a
+   * missing bias). DEPTHWISE always uses 64 bits and an int64 bias. */
+  if (kind == MOTE_CONV_K_S16 && !depthwise && has_bias &&
+      bias.type == MOTE_INT32)
+    kind = MOTE_CONV_K_S16B32;
+
+  /* Filter quantization (everything but float). */
+  uint32_t nscale = 0;
+  if (kind != MOTE_CONV_K_F32) {
+    nscale = filt.nscale;
+    if (nscale == 0)
+      return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)filt.index,
+                       "quantized filter (scale present)", 1, 0);
+    if (nscale != 1 && nscale != (uint32_t)g.out_c)
+      return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)filt.index,
+                       "filter scales: 1 or one per output channel", g.out_c,
+                       nscale);
+    if (depthwise && kind == MOTE_CONV_K_S8 && filt.nzero != nscale)
+      return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)filt.index,
+                       "as many filter zero points as scales", nscale,
+                       filt.nzero);
+  }
+  int32_t act_min_q = 0, act_max_q = 0;
+  float act_min_f = 0.0f, act_max_f = 0.0f;
+  if (kind == MOTE_CONV_K_F32 || kind == MOTE_CONV_K_HYBRID) {
+    MOTE_TRY(mote_act_range_float(ctx, node, o->act, &act_min_f, &act_max_f));
+  } else {
+    if (in.nscale == 0)
+      return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)in.index,
+                       "quantized input (scale present)", 1, 0);
+    if (out.nscale == 0 || !(out.scale > 0.0f))
+      return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)out.index,
+                       "quantized output with a positive scale", 1, 0);
+    MOTE_TRY(
+        mote_act_range_quant(ctx, node, o->act, &out, &act_min_q, &act_max_q));
+  }
+
+  /* Hybrid: symmetric input quantization when all weight scales agree. */
+  int32_t asymmetric = 0;
+  if (kind == MOTE_CONV_K_HYBRID) {
+    if (depthwise) {
+      asymmetric = 1;
+    } else {
+      float s0 = mote_tensor_scale(&filt, 0);
+      for (uint32_t c = 1; c < nscale; c++)
+        if (mote_tensor_scale(&filt, c) != s0) asymmetric = 1;
+    }
+  }
+
+  /* Fixed point: the effective scales must fit the requantizer. */
+  if (kind == MOTE_CONV_K_S8 || kind == MOTE_CONV_K_S16 ||
+      kind == MOTE_CONV_K_S16B32) {
+    const int max_shift = kind == MOTE_CONV_K_S16 ? 14 : 30;
+    for (uint32_t c = 0; c < (uint32_t)g.out_c; c++) {
+      int32_t qm;
+      int sh;
+      mote_quantize_multiplier(mote_conv_eff_scale(&in, &filt, &out, nscale, c),
+                               &qm, &sh);
+      if (sh > max_shift)
+        return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)out.index,
+                         "effective output scale below 2^shift", max_shift, sh);
+    }
+  }
+
+  /* Persistent memory and scratch (same calls in both passes). */
+  mote_conv_data *d = (mote_conv_data *)mote_persist(ctx, sizeof *d);
+  int32_t *mult = NULL, *shift = NULL;
+  float *fscale = NULL;
+  size_t oc = (size_t)g.out_c;
+  if (kind == MOTE_CONV_K_S8 || kind == MOTE_CONV_K_S16 ||
+      kind == MOTE_CONV_K_S16B32) {
+    mult = (int32_t *)mote_persist(ctx, oc * sizeof(int32_t));
+    shift = (int32_t *)mote_persist(ctx, oc * sizeof(int32_t));
+  } else if (kind == MOTE_CONV_K_HYBRID) {
+    fscale = (float *)mote_persist(ctx, oc * sizeof(float));
+  }
+  size_t scratch = 0;
+  if (filter_s4) scratch = filt.count;
+  if (kind == MOTE_CONV_K_HYBRID)
+    scratch = MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(float)) +
+              MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
+  if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch));
+  if (ctx->measuring) return MOTE_OK;
+  if (!d ||
+      (kind != MOTE_CONV_K_F32 && kind != MOTE_CONV_K_HYBRID &&
+       (!mult || !shift)) ||
+      (kind == MOTE_CONV_K_HYBRID && !fscale))
+    return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
+                     "persistent memory for the op", 1, 0);
+
+  memset(d, 0, sizeof *d);
+  d->kind = kind;
+  d->depthwise = depthwise;
+  d->filter_s4 = filter_s4;
+  d->filter_count = (int32_t)filt.count;
+  d->in_count = (int32_t)in.count;
+  if (kind == MOTE_CONV_K_F32) {
+    d->f.g = g;
+    d->f.act_min = act_min_f;
+    d->f.act_max = act_max_f;
+  } else if (kind == MOTE_CONV_K_HYBRID) {
+    for (uint32_t c = 0; c < (uint32_t)g.out_c; c++)
+      fscale[c] = mote_tensor_scale(&filt, nscale > 1 ? c : 0);
+    d->h.g = g;
+    d->h.act_min = act_min_f;
+    d->h.act_max = act_max_f;
+    d->h.asymmetric = asymmetric;
+    d->h.filter_scale = fscale;
+  } else {
+    for (uint32_t c = 0; c < (uint32_t)g.out_c; c++) {
+      int32_t qm;
+      int sh;
+      mote_quantize_multiplier(mote_conv_eff_scale(&in, &filt, &out, nscale, c),
+                               &qm, &sh);
+      mult[c] = qm;
+      shift[c] = (int32_t)sh;
+    }
+    d->q.g = g;
+    d->q.input_offset = kind == MOTE_CONV_K_S8 ? -in.zero_point : 0;
+    d->q.output_offset = kind == MOTE_CONV_K_S8 ? out.zero_point : 0;
+    d->q.act_min = act_min_q;
+    d->q.act_max = act_max_q;
+    d->q.out_mult = mult;
+    d->q.out_shift = shift;
+  }
+  node->data = d;
+  return MOTE_OK;
+}
+
+static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node) {
+  const mote_conv_data *d = (const mote_conv_data *)node->data;
+  const void *in = mote_in(ctx, node, 0);
+  const void *filt = mote_in(ctx, node, 1);
+  const void *bias = mote_in(ctx, node, 2);
+  void *out = mote_out(ctx, node, 0);
+  if (!d || !in || !filt || !out)
+    return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "tensor data present", 1,
+                     0);
+  const int dw = d->depthwise;
+  switch (d->kind) {
+    case MOTE_CONV_K_F32:
+      if (dw)
+        mote_dwconv2d_f32_ref(&d->f, (const float *)in, (const float *)filt,
+                              (const float *)bias, (float *)out);
+      else
+        mote_conv2d_f32_ref(&d->f, (const float *)in, (const float *)filt,
+                            (const float *)bias, (float *)out);
+      return MOTE_OK;
+    case MOTE_CONV_K_S8: {
+      const int8_t *w = (const int8_t *)filt;
+      if (d->filter_s4) {
+        int8_t *un = (int8_t *)node->scratch;
+        mote_conv2d_unpack_s4_ref((const uint8_t *)filt, d->filter_count, un);
+        w = un;
+      }
+      if (dw)
+        mote_dwconv2d_s8_ref(&d->q, (const int8_t *)in, w,
+                             (const int32_t *)bias, (int8_t *)out);
+      else
+        mote_conv2d_s8_ref(&d->q, (const int8_t *)in, w, (const int32_t *)bias,
+                           (int8_t *)out);
+      return MOTE_OK;
+    }
+    case MOTE_CONV_K_S16:
+      if (dw)
+        mote_dwconv2d_s16_ref(&d->q, (const int16_t *)in, (const int8_t *)filt,
+                              (const int64_t *)bias, (int16_t *)out);
+      else
+        mote_conv2d_s16_ref(&d->q, (const int16_t *)in, (const int8_t *)filt,
+                            (const int64_t *)bias, (int16_t *)out);
+      return MOTE_OK;
+    case MOTE_CONV_K_S16B32:
+      mote_conv2d_s16b32_ref(&d->q, (const int16_t *)in, (const int8_t *)filt,
+                             (const int32_t *)bias, (int16_t *)out);
+      return MOTE_OK;
+    case MOTE_CONV_K_HYBRID: {
+      uint8_t *s = (uint8_t *)node->scratch;
+      const size_t nb = (size_t)d->h.g.batches;
+      float *bscale = (float *)(void *)s;
+      int32_t *boff =
+          (int32_t *)(void *)(s + MOTE_CONV_ALIGN8(nb * sizeof(float)));
+      int8_t *q = (int8_t *)(s + MOTE_CONV_ALIGN8(nb * sizeof(float)) +
+                             MOTE_CONV_ALIGN8(nb * sizeof(int32_t)));
+      if (dw)
+        mote_dwconv2d_hybrid_ref(&d->h, (const float *)in, (const int8_t *)filt,
+                                 (const float *)bias, (float *)out, q, bscale,
+                                 boff);
+      else
+        mote_conv2d_hybrid_ref(&d->h, (const float *)in, (const int8_t *)filt,
+                               (const float *)bias, (float *)out, q, bscale,
+                               boff);
+      return MOTE_OK;
+    }
+    default:
+      return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "known conv kernel", 0,
+                       d->kind);
+  }
+}
+
+#endif

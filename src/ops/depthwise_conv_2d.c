@@ -1,0 +1,33 @@
+/*
+** DEPTHWISE_CONV_2D: int8 (per-channel on dimension 3 or per-tensor int8/int4
+** weights, int32 bias), int16x8 (int8 weights, int64 bias), float32, and
+** hybrid float32 activations with int8 weights (TFLM refuses those; see
+** kernels/ref/dwconv2d_hybrid.c). Shared logic: conv_common.h.
+*/
+#include "conv_common.h"
+
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+  const fb_buf *b = &ctx->fb;
+  const fb_table *t = &node->options;
+  mote_conv_opts o;
+  if (node->options_type != TFL_OPT_NONE &&
+      node->options_type != TFL_OPT_DEPTHWISE_CONV2D)
+    return mote_fail(ctx, node, MOTE_E_BAD_OPTIONS, -1,
+                     "builtin_options_type DepthwiseConv2DOptions",
+                     TFL_OPT_DEPTHWISE_CONV2D, node->options_type);
+  o.padding = fb_i8(b, t, 0, 0);
+  o.stride_w = fb_i32(b, t, 1, 0);
+  o.stride_h = fb_i32(b, t, 2, 0);
+  o.depth_multiplier = fb_i32(b, t, 3, 0);
+  o.act = fb_i8(b, t, 4, 0);
+  o.dil_w = fb_i32(b, t, 5, 1);
+  o.dil_h = fb_i32(b, t, 6, 1);
+  return mote_conv_prepare(ctx, node, &o, 1);
+}
+
+static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+  return mote_conv_eval(ctx, node);
+}
+
+const mote_op_reg mote_op_DEPTHWISE_CONV_2D = {
+    TFL_OP_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", prepare, eval, 0};

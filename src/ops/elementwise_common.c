@@ -1,0 +1,97 @@
+#include "elementwise_common.h"
+
+#include <float.h>
+#include <math.h>
+
+mote_status mote_binary_prepare(mote_ctx *ctx, const mote_node *node,
+                                int opt_tag, mote_binary_io *io) {
+  int32_t dims[MOTE_MAX_DIMS];
+  uint32_t n = 0, i;
+  int r;
+  MOTE_TRY(mote_expect_ninputs(ctx, node, 2, 2));
+  if (mote_node_noutputs(node) != 1)
+    return mote_fail(ctx, node, MOTE_E_BAD_MODEL, -1, "number of outputs", 1,
+                     mote_node_noutputs(node));
+  MOTE_TRY(mote_node_input(ctx, node, 0, &io->in1));
+  MOTE_TRY(mote_node_input(ctx, node, 1, &io->in2));
+  MOTE_TRY(mote_node_output(ctx, node, 0, &io->out));
+  MOTE_TRY(mote_expect_type(ctx, node, &io->in2, io->in1.type));
+  MOTE_TRY(mote_expect_type(ctx, node, &io->out, io->in1.type));
+
+  if (node->options_type != 0 && node->options_type != opt_tag)
+    return mote_fail(ctx, node, MOTE_E_BAD_OPTIONS, -1, "builtin options type",
+                     opt_tag, node->options_type);
+  io->activation = fb_i8(&ctx->fb, &node->options, 0, 0);
+  if (io->activation < TFL_ACT_NONE || io->activation > TFL_ACT_SIGN_BIT)
+    return mote_fail(ctx, node, MOTE_E_BAD_OPTIONS, -1,
+                     "fused activation in [0, 5]", 0, io->activation);
+
+  r = mote_bcast_init(&io->bc, io->in1.dims, io->in1.ndim, io->in2.dims,
+                      io->in2.ndim, dims, &n);
+  if (r == MOTE_BCAST_INCOMPATIBLE)
+    return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)io->in2.index,
+                     "input shapes broadcastable to each other (rank)",
+                     io->in1.ndim, io->in2.ndim);
+  if (r == MOTE_BCAST_TOO_MANY_DIMS)
+    return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)io->in1.index,
+                     "broadcast rank at most", MOTE_BCAST_MAX_DIMS, n);
+  if (io->out.ndim != n)
+    return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)io->out.index,
+                     "output rank = broadcast rank", n, io->out.ndim);
+  for (i = 0; i < n; i++)
+    if (io->out.dims[i] != dims[i])
+      return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)io->out.index,
+                       "output extent = broadcast extent", dims[i],
+                       io->out.dims[i]);
+  return MOTE_OK;
+}
+
+void mote_tfl_act_range_f32(int32_t act, float *lo, float *hi) {
+  *lo = -FLT_MAX;
+  *hi = FLT_MAX;
+  if (act == TFL_ACT_RELU) {
+    *lo = 0.0f;
+  } else if (act == TFL_ACT_RELU6) {
+    *lo = 0.0f;
+    *hi = 6.0f;
+  } else if (act == TFL_ACT_RELU_N1_TO_1) {
+    *lo = -1.0f;
+    *hi = 1.0f;
+  }
+}
+
+void mote_tfl_act_range_i32(int32_t act, int32_t *lo, int32_t *hi) {
+  *lo = INT32_MIN;
+  *hi = INT32_MAX;
+  if (act == TFL_ACT_RELU) {
+    *lo = 0;
+  } else if (act == TFL_ACT_RELU6) {
+    *lo = 0;
+    *hi = 6;
+  } else if (act == TFL_ACT_RELU_N1_TO_1) {
+    *lo = -1;
+    *hi = 1;
+  }
+}
+
+mote_status mote_binary_check_quant(mote_ctx *ctx, const mote_node *node,
+                                    const mote_tensor *t) {
+  int32_t lo = t->type == MOTE_INT16 ? INT16_MIN : INT8_MIN;
+  int32_t hi = t->type == MOTE_INT16 ? INT16_MAX : INT8_MAX;
+  if (t->nscale == 0 || !(t->scale > 0.0f) || !isfinite(t->scale))
+    return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)t->index,
+                     "positive finite per-tensor scale", 1, t->nscale);
+  if (t->zero_point < lo || t->zero_point > hi)
+    return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)t->index,
+                     "zero point within the type's range", lo, t->zero_point);
+  return MOTE_OK;
+}
+
+int mote_quantize_multiplier_lt1(double real, int32_t *qm, int32_t *shift) {
+  int s = 0;
+  if (!(real > 0.0 && real < 1.0)) return 0;
+  mote_quantize_multiplier(real, qm, &s);
+  if (s > 0) return 0;
+  *shift = s;
+  return 1;
+}

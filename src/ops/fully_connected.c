@@ -1,0 +1,348 @@
+/*
+** FULLY_CONNECTED: y[b, u] = act(sum_d x[b, d] * w[u, d] + bias[u]).
+**
+** Inputs: input (any rank, flattened to [count / depth, depth]), weights
+** [units, depth], optional bias [units]. Supported as TFLM does:
+**  - float32 input/weights/bias;
+**  - int8 input/output, int8 weights (per-tensor, or per-channel on dim 0)
+**    or packed int4 weights (per-tensor), int32 bias;
+**  - int16 input/output (zero point 0), int8 weights (per-tensor or
+**    per-channel), int64 bias (int64 accumulator) or int32/no bias (int32
+**    accumulator, 32-bit requantization, as TFLM);
+**  - hybrid (not in TFLM): float32 input/output, int8 weights, float32
+**    bias, TFLite's dynamic per-batch input quantization (fc_hybrid_ref.c).
+** weights_format must be DEFAULT (SHUFFLED4x16INT8 is refused).
+*/
+#include <math.h>
+#include <string.h>
+
+#include "../kernels/mote_requant.h"
+#include "../kernels/ref/fc_ref.h"
+#include "op_util.h"
+
+enum { FC_F32 = 0, FC_HYBRID, FC_S8, FC_S8W4, FC_S16, FC_S16_ACC32 };
+
+typedef struct fc_data {
+  int32_t kind;
+  mote_fc_q_params q;
+  mote_fc_f32_params f;
+  mote_fc_hybrid_params h;
+} fc_data;
+
+/* Byte offset of the per-unit arrays behind fc_data. */
+#define FC_ARR_OFF ((sizeof(fc_data) + 7u) & ~(size_t)7u)
+
+static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
+                        const mote_tensor *t, const char *what,
+                        int64_t expected, int64_t got) {
+  return mote_fail(ctx, n, st, t ? (int32_t)t->index : -1, what, expected, got);
+}
+
+/* Output shape TFLite computes: keep_num_dims keeps the input's leading
+ * dims, otherwise [batches, units]. */
+static mote_status check_out_shape(mote_ctx *ctx, const mote_node *n,
+                                   const mote_tensor *in,
+                                   const mote_tensor *out, int keep,
+                                   int32_t batches, int32_t units,
+                                   int32_t depth) {
+  if (keep) {
+    if (in->dims[in->ndim - 1] != depth)
+      return fail(ctx, n, MOTE_E_BAD_SHAPE, in,
+                  "input last dim equal to weights depth (keep_num_dims)",
+                  depth, in->dims[in->ndim - 1]);
+    if (out->ndim != in->ndim)
+      return fail(ctx, n, MOTE_E_BAD_SHAPE, out,
+                  "output rank equal to input rank (keep_num_dims)", in->ndim,
+                  out->ndim);
+    for (uint32_t i = 0; i + 1 < in->ndim; i++)
+      if (out->dims[i] != in->dims[i])
+        return fail(ctx, n, MOTE_E_BAD_SHAPE, out,
+                    "output dim equal to input dim (keep_num_dims)",
+                    in->dims[i], out->dims[i]);
+    if (out->dims[out->ndim - 1] != units)
+      return fail(ctx, n, MOTE_E_BAD_SHAPE, out,
+                  "output last dim equal to weights units", units,
+                  out->dims[out->ndim - 1]);
+    return MOTE_OK;
+  }
+  if (out->ndim != 2)
+    return fail(ctx, n, MOTE_E_BAD_SHAPE, out, "output rank 2", 2, out->ndim);
+  if (out->dims[0] != batches)
+    return fail(ctx, n, MOTE_E_BAD_SHAPE, out,
+                "output dim 0 equal to input size / depth", batches,
+                out->dims[0]);
+  if (out->dims[1] != units)
+    return fail(ctx, n, MOTE_E_BAD_SHAPE, out,
+                "output dim 1 equal to weights units", units, out->dims[1]);
+  return MOTE_OK;
+}
+
+/* Choose the kernel from the types (TFLM's rules). */
+static mote_status pick_kind(mote_ctx *ctx, const mote_node *n,
+                             const mote_tensor *in, const mote_tensor *w,
+                             const mote_tensor *bias, const mote_tensor *out,
+                             int32_t *kind) {
+  if (in->type != out->type)
+    return fail(ctx, n, MOTE_E_BAD_TYPE, out, "output type equal to input",
+                in->type, out->type);
+  mote_dtype want_bias;
+  switch (in->type) {
+    case MOTE_FLOAT32:
+      if (w->type == MOTE_FLOAT32)
+        *kind = FC_F32;
+      else if (w->type == MOTE_INT8)
+        *kind = FC_HYBRID;
+      else
+        return fail(ctx, n, MOTE_E_UNSUPPORTED, w,
+                    "float32 or int8 weights for float32 input", MOTE_FLOAT32,
+                    w->type);
+      want_bias = MOTE_FLOAT32;
+      break;
+    case MOTE_INT8:
+      if (w->type == MOTE_INT8)
+        *kind = FC_S8;
+      else if (w->type == MOTE_INT4)
+        *kind = FC_S8W4;
+      else
+        return fail(ctx, n, MOTE_E_UNSUPPORTED, w,
+                    "int8 or int4 weights for int8 input", MOTE_INT8, w->type);
+      want_bias = MOTE_INT32;
+      break;
+    case MOTE_INT16:
+      if (w->type != MOTE_INT8)
+        return fail(ctx, n, MOTE_E_UNSUPPORTED, w,
+                    "int8 weights for int16 input", MOTE_INT8, w->type);
+      if (bias && bias->type == MOTE_INT64) {
+        *kind = FC_S16;
+        want_bias = MOTE_INT64;
+      } else {
+        *kind = FC_S16_ACC32;
+        want_bias = MOTE_INT32;
+      }
+      break;
+    default:
+      return fail(ctx, n, MOTE_E_UNSUPPORTED, in,
+                  "input type float32, int8 or int16", MOTE_INT8, in->type);
+  }
+  if (bias && bias->type != want_bias)
+    return fail(ctx, n, MOTE_E_BAD_TYPE, bias, "bias type for this input",
+                want_bias, bias->type);
+  return MOTE_OK;
+}
+
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+  MOTE_TRY(mote_expect_ninputs(ctx, node, 2, 3));
+  if (mote_node_noutputs(node) != 1)
+    return fail(ctx, node, MOTE_E_BAD_MODEL, NULL, "one output", 1,
+                mote_node_noutputs(node));
+  if (node->options_type != TFL_OPT_NONE &&
+      node->options_type != TFL_OPT_FULLY_CONNECTED)
+    return fail(ctx, node, MOTE_E_BAD_OPTIONS, NULL, "FullyConnectedOptions",
+                TFL_OPT_FULLY_CONNECTED, node->options_type);
+  const fb_buf *fb = &ctx->fb;
+  const fb_table *opt = &node->options;
+  int act = (int)fb_i8(fb, opt, 0, 0);
+  int weights_format = (int)fb_i8(fb, opt, 1, 0);
+  int keep = fb_bool(fb, opt, 2, 0);
+  int asym = fb_bool(fb, opt, 3, 0);
+
+  mote_tensor in, w, bias, out;
+  MOTE_TRY(mote_node_input(ctx, node, 0, &in));
+  MOTE_TRY(mote_node_input(ctx, node, 1, &w));
+  int has_bias = mote_node_input_index(ctx, node, 2) >= 0;
+  if (has_bias) MOTE_TRY(mote_node_input(ctx, node, 2, &bias));
+  MOTE_TRY(mote_node_output(ctx, node, 0, &out));
+
+  int32_t kind;
+  MOTE_TRY(pick_kind(ctx, node, &in, &w, has_bias ? &bias : NULL, &out, &kind));
+  if (weights_format != 0)
+    return fail(ctx, node, MOTE_E_UNSUPPORTED, &w,
+                "weights_format DEFAULT (shuffled weights unsupported)", 0,
+                weights_format);
+
+  /* Shapes. */
+  if (w.ndim != 2)
+    return fail(ctx, node, MOTE_E_BAD_SHAPE, &w, "weights rank 2", 2, w.ndim);
+  int32_t units = w.dims[0], depth = w.dims[1];
+  if (units <= 0 || depth <= 0)
+    return fail(ctx, node, MOTE_E_BAD_SHAPE, &w, "positive weights dims", 1,
+                units <= 0 ? units : depth);
+  if (in.ndim < 1)
+    return fail(ctx, node, MOTE_E_BAD_SHAPE, &in, "input rank >= 1", 1,
+                in.ndim);
+  if (in.count % (size_t)depth != 0)
+    return fail(ctx, node, MOTE_E_BAD_SHAPE, &in,
+                "input size a multiple of the weights depth", depth,
+                (int64_t)in.count);
+  size_t nb = in.count / (size_t)depth;
+  if (nb > (size_t)INT32_MAX)
+    return fail(ctx, node, MOTE_E_BAD_SHAPE, &in, "batch count < 2^31",
+                INT32_MAX, (int64_t)nb);
+  int32_t batches = (int32_t)nb;
+  MOTE_TRY(check_out_shape(ctx, node, &in, &out, keep, batches, units, depth));
+  if (has_bias && bias.count != (size_t)units)
+    return fail(ctx, node, MOTE_E_BAD_SHAPE, &bias,
+                "bias size equal to weights units", units, (int64_t)bias.count);
+
+  /* Quantization checks (decisions identical in both passes). */
+  int quantized = kind != FC_F32 && kind != FC_HYBRID;
+  int per_channel = 0;
+  int32_t act_min = 0, act_max = 0;
+  float f_min = 0.0f, f_max = 0.0f;
+  if (quantized) {
+    if (in.nscale < 1 || !(in.scale > 0.0f))
+      return fail(ctx, node, MOTE_E_BAD_QUANT, &in,
+                  "quantized input with positive scale", 1, in.nscale);
+    if (out.nscale < 1 || !(out.scale > 0.0f))
+      return fail(ctx, node, MOTE_E_BAD_QUANT, &out,
+                  "quantized output with positive scale", 1, out.nscale);
+    if (w.nscale < 1)
+      return fail(ctx, node, MOTE_E_BAD_QUANT, &w, "quantized weights", 1, 0);
+    per_channel = w.nscale > 1;
+    if (per_channel) {
+      if (kind == FC_S8W4)
+        return fail(ctx, node, MOTE_E_UNSUPPORTED, &w,
+                    "per-tensor int4 weights (per-channel unsupported)", 1,
+                    w.nscale);
+      if (w.quant_dim != 0)
+        return fail(ctx, node, MOTE_E_BAD_QUANT, &w,
+                    "weights quantized on dimension 0", 0, w.quant_dim);
+      if (w.nscale != (uint32_t)units)
+        return fail(ctx, node, MOTE_E_BAD_QUANT, &w,
+                    "one weights scale per unit", units, w.nscale);
+    } else if (has_bias) {
+      /* TFLite GetQuantizedConvolutionMultipler: bias scale ~= in * w. */
+      double ips = (double)in.scale * (double)w.scale;
+      double bs = bias.nscale ? (double)bias.scale : 0.0;
+      if (fabs(ips - bs) / (double)out.scale > 0.02)
+        return fail(ctx, node, MOTE_E_BAD_QUANT, &bias,
+                    "bias scale equal to input scale * weights scale", 0, 0);
+    }
+    if (in.type == MOTE_INT16 && (in.zero_point != 0 || out.zero_point != 0))
+      return fail(ctx, node, MOTE_E_BAD_QUANT, in.zero_point != 0 ? &in : &out,
+                  "int16 zero point 0", 0,
+                  in.zero_point != 0 ? in.zero_point : out.zero_point);
+    MOTE_TRY(mote_act_range_quant(ctx, node, act, &out, &act_min, &act_max));
+  } else {
+    MOTE_TRY(mote_act_range_float(ctx, node, act, &f_min, &f_max));
+    if (kind == FC_HYBRID &&
+        (w.nscale < 1 || (w.nscale != 1 && w.nscale != (uint32_t)units) ||
+         (w.nscale > 1 && w.quant_dim != 0)))
+      return fail(ctx, node, MOTE_E_BAD_QUANT, &w,
+                  "hybrid weights scale per tensor or per unit (dim 0)", 1,
+                  w.nscale);
+  }
+  if (kind == FC_S8W4 && w.data && w.bytes && w.bytes < (w.count + 1u) / 2u)
+    return fail(ctx, node, MOTE_E_BAD_BUFFER, &w, "packed int4 weights bytes",
+                (int64_t)((w.count + 1u) / 2u), (int64_t)w.bytes);
+
+  /* Memory: op data, per-unit arrays, scratch. */
+  size_t arr = 0;
+  if (quantized) arr = 2u * sizeof(int32_t) * (size_t)units;
+  if (kind == FC_HYBRID) arr = sizeof(float) * (size_t)units;
+  uint8_t *mem = (uint8_t *)mote_persist(ctx, FC_ARR_OFF + arr);
+  if (kind == FC_HYBRID)
+    MOTE_TRY(mote_request_scratch(ctx, node, (size_t)depth));
+  if (!mem) return MOTE_OK;
+
+  fc_data *d = (fc_data *)(void *)mem;
+  memset(d, 0, sizeof *d);
+  d->kind = kind;
+  node->data = d;
+  if (kind == FC_F32) {
+    d->f.batches = batches;
+    d->f.depth = depth;
+    d->f.units = units;
+    d->f.act_min = f_min;
+    d->f.act_max = f_max;
+    return MOTE_OK;
+  }
+  if (kind == FC_HYBRID) {
+    float *scales = (float *)(void *)(mem + FC_ARR_OFF);
+    for (int32_t u = 0; u < units; u++)
+      scales[u] = mote_tensor_scale(&w, w.nscale > 1 ? (uint32_t)u : 0u);
+    d->h.batches = batches;
+    d->h.depth = depth;
+    d->h.units = units;
+    d->h.asymmetric = asym ? 1 : 0;
+    d->h.weight_scales = scales;
+    d->h.act_min = f_min;
+    d->h.act_max = f_max;
+    return MOTE_OK;
+  }
+  int32_t *mult = (int32_t *)(void *)(mem + FC_ARR_OFF);
+  int32_t *shift = mult + units;
+  if (per_channel) {
+    for (int32_t u = 0; u < units; u++) {
+      double real = (double)in.scale *
+                    (double)mote_tensor_scale(&w, (uint32_t)u) /
+                    (double)out.scale;
+      int sh;
+      mote_quantize_multiplier(real, &mult[u], &sh);
+      shift[u] = sh;
+    }
+  } else {
+    /* TFLite multiplies the two float scales in float here. */
+    double real = (double)(in.scale * w.scale) / (double)out.scale;
+    int32_t m;
+    int sh;
+    mote_quantize_multiplier(real, &m, &sh);
+    for (int32_t u = 0; u < units; u++) {
+      mult[u] = m;
+      shift[u] = sh;
+    }
+  }
+  d->q.batches = batches;
+  d->q.depth = depth;
+  d->q.units = units;
+  d->q.input_offset = in.type == MOTE_INT8 ? -in.zero_point : 0;
+  d->q.filter_offset = per_channel ? 0 : -w.zero_point;
+  d->q.output_offset = out.type == MOTE_INT8 ? out.zero_point : 0;
+  d->q.mult = mult;
+  d->q.shift = shift;
+  d->q.act_min = act_min;
+  d->q.act_max = act_max;
+  (void)asym;
+  return MOTE_OK;
+}
+
+static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+  const fc_data *d = (const fc_data *)node->data;
+  const void *in = mote_in(ctx, node, 0);
+  const void *w = mote_in(ctx, node, 1);
+  const void *bias = mote_in(ctx, node, 2);
+  void *out = mote_out(ctx, node, 0);
+  switch (d->kind) {
+    case FC_F32:
+      mote_fc_f32_ref(&d->f, (const float *)in, (const float *)w,
+                      (const float *)bias, (float *)out);
+      break;
+    case FC_HYBRID:
+      mote_fc_hybrid_ref(&d->h, (const float *)in, (const int8_t *)w,
+                         (const float *)bias, (float *)out,
+                         (int8_t *)node->scratch);
+      break;
+    case FC_S8:
+      mote_fc_s8_ref(&d->q, (const int8_t *)in, (const int8_t *)w,
+                     (const int32_t *)bias, (int8_t *)out);
+      break;
+    case FC_S8W4:
+      mote_fc_s8w4_ref(&d->q, (const int8_t *)in, (const uint8_t *)w,
+                       (const int32_t *)bias, (int8_t *)out);
+      break;
+    case FC_S16:
+      mote_fc_s16_ref(&d->q, (const int16_t *)in, (const int8_t *)w,
+                      (const int64_t *)bias, (int16_t *)out);
+      break;
+    case FC_S16_ACC32:
+      mote_fc_s16_acc32_ref(&d->q, (const int16_t *)in, (const int8_t *)w,
+                            (const int32_t *)bias, (int16_t *)out);
+      break;
+    default:
+      return MOTE_E_RUNTIME;
+  }
+  return MOTE_OK;
+}
+
+const mote_op_reg mote_op_FULLY_CONNECTED = {
+    TFL_OP_FULLY_CONNECTED, "FULLY_CONNECTED", prepare, eval, 0};

@@ -1,0 +1,88 @@
+/*
+** RELU, TFLM semantics: float32 max(x, 0); int8 / int16 requantize from the
+** input to the output scale and clamp below at the output zero point
+** (int16: zero points 0).
+*/
+#include <math.h>
+
+#include "../kernels/ref/activation_ref.h"
+#include "activation_common.h"
+
+typedef struct relu_data {
+  mote_dtype type;
+  size_t count;
+  mote_relu_q_params q;
+} relu_data;
+
+static mote_status prepare_q(mote_ctx *ctx, mote_node *node,
+                             const mote_tensor *in, const mote_tensor *out,
+                             mote_relu_q_params *q) {
+  int32_t tmin = in->type == MOTE_INT8 ? INT8_MIN : INT16_MIN;
+  int32_t tmax = in->type == MOTE_INT8 ? INT8_MAX : INT16_MAX;
+  int32_t zero_q;
+  MOTE_TRY(mote_act_check_quant(ctx, node, in));
+  MOTE_TRY(mote_act_check_quant(ctx, node, out));
+  if (in->type == MOTE_INT16) {
+    MOTE_TRY(mote_act_expect_zero_point(ctx, node, in, 0));
+    MOTE_TRY(mote_act_expect_zero_point(ctx, node, out, 0));
+  }
+  MOTE_TRY(mote_act_multiplier(ctx, node, out,
+                               (double)in->scale / (double)out->scale,
+                               &q->multiplier, &q->shift));
+  q->input_offset = in->zero_point;
+  q->output_offset = out->zero_point;
+  /* 0.0 on the output scale (TFLM: zero_point + roundf(0 / scale)). */
+  zero_q = out->zero_point + (int32_t)roundf(0.0f / out->scale);
+  q->act_min = zero_q > tmin ? zero_q : tmin;
+  q->act_max = tmax;
+  return MOTE_OK;
+}
+
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+  mote_tensor in, out;
+  relu_data d, *pd;
+  MOTE_TRY(mote_act_unary_io(ctx, node, &in, &out));
+  MOTE_TRY(mote_act_same_type(ctx, node, &in, &out));
+  d.type = in.type;
+  d.count = in.count;
+  switch (in.type) {
+    case MOTE_FLOAT32:
+      break;
+    case MOTE_INT8:
+    case MOTE_INT16:
+      MOTE_TRY(prepare_q(ctx, node, &in, &out, &d.q));
+      break;
+    default:
+      return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)in.index,
+                       "RELU type float32/int8/int16", MOTE_FLOAT32, in.type);
+  }
+  pd = (relu_data *)mote_persist(ctx, sizeof *pd);
+  if (!pd) return MOTE_OK;
+  *pd = d;
+  node->data = pd;
+  return MOTE_OK;
+}
+
+static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+  const relu_data *d = (const relu_data *)node->data;
+  const void *x = mote_in(ctx, node, 0);
+  void *y = mote_out(ctx, node, 0);
+  switch (d->type) {
+    case MOTE_FLOAT32:
+      mote_relu_f32_ref(d->count, (const float *)x, (float *)y);
+      break;
+    case MOTE_INT8:
+      mote_relu_s8_ref(&d->q, d->count, (const int8_t *)x, (int8_t *)y);
+      break;
+    case MOTE_INT16:
+      mote_relu_s16_ref(&d->q, d->count, (const int16_t *)x, (int16_t *)y);
+      break;
+    default:
+      return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "prepared type", 0,
+                       d->type);
+  }
+  return MOTE_OK;
+}
+
+const mote_op_reg mote_op_RELU = {TFL_OP_RELU, "RELU", prepare, eval,
+                                  MOTE_OP_INPLACE};

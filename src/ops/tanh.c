@@ -1,0 +1,72 @@
+/*
+** TANH, TFLM semantics:
+**   float32: tanhf;
+**   int8: output taken as (1/128, 0) like TFLM (not checked), gemmlowp
+**   fixed-point tanh on the input rescaled to Q4.27;
+**   int16: zero points 0, output scale 2^-15, tanh(x) = 2 sigmoid(2x) - 1 on
+**   the interpolated sigmoid table; input scales 2^-12 and 2^-11 are exact,
+**   any other scale goes through a 15-bit multiplier.
+*/
+#include "../kernels/ref/activation_ref.h"
+#include "activation_common.h"
+
+typedef struct tanh_data {
+  mote_dtype type;
+  size_t count;
+  mote_sigmoid_s8_params s8;
+  mote_sigmoid_s16_params s16;
+} tanh_data;
+
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+  mote_tensor in, out;
+  tanh_data d, *pd;
+  MOTE_TRY(mote_act_unary_io(ctx, node, &in, &out));
+  MOTE_TRY(mote_act_same_type(ctx, node, &in, &out));
+  d.type = in.type;
+  d.count = in.count;
+  switch (in.type) {
+    case MOTE_FLOAT32:
+      break;
+    case MOTE_INT8:
+      MOTE_TRY(mote_act_check_quant(ctx, node, &in));
+      mote_sigmoid_prepare_s8(&in, &d.s8);
+      break;
+    case MOTE_INT16:
+      MOTE_TRY(mote_act_check_quant(ctx, node, &in));
+      MOTE_TRY(mote_act_check_quant(ctx, node, &out));
+      MOTE_TRY(mote_sigmoid_prepare_s16(ctx, node, &in, &out, 1, &d.s16));
+      break;
+    default:
+      return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)in.index,
+                       "TANH type float32/int8/int16", MOTE_FLOAT32, in.type);
+  }
+  pd = (tanh_data *)mote_persist(ctx, sizeof *pd);
+  if (!pd) return MOTE_OK;
+  *pd = d;
+  node->data = pd;
+  return MOTE_OK;
+}
+
+static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+  const tanh_data *d = (const tanh_data *)node->data;
+  const void *x = mote_in(ctx, node, 0);
+  void *y = mote_out(ctx, node, 0);
+  switch (d->type) {
+    case MOTE_FLOAT32:
+      mote_tanh_f32_ref(d->count, (const float *)x, (float *)y);
+      break;
+    case MOTE_INT8:
+      mote_tanh_s8_ref(&d->s8, d->count, (const int8_t *)x, (int8_t *)y);
+      break;
+    case MOTE_INT16:
+      mote_tanh_s16_ref(&d->s16, d->count, (const int16_t *)x, (int16_t *)y);
+      break;
+    default:
+      return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "prepared type", 0,
+                       d->type);
+  }
+  return MOTE_OK;
+}
+
+const mote_op_reg mote_op_TANH = {TFL_OP_TANH, "TANH", prepare, eval,
+                                  MOTE_OP_INPLACE};
