@@ -39,7 +39,8 @@ int cmd_bench(int argc, char **argv) {
     }
   }
   if (!path || n < 1 || n > 10000000 || warmup < 0) {
-    fprintf(stderr, "usage: mote bench MODEL [-n N>=1] [--warmup W] [--json]\n");
+    fprintf(stderr,
+            "usage: mote bench MODEL [-n N>=1] [--warmup W] [--json]\n");
     return EXIT_USAGE;
   }
   host_model hm;
@@ -63,15 +64,17 @@ int cmd_bench(int argc, char **argv) {
   qsort(t, (size_t)n, sizeof(double), cmp_double);
   double med = (n % 2) ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
   if (json)
-    printf("{\"model\": \"%s\", \"median_us\": %.3f, \"min_us\": %.3f, "
-           "\"max_us\": %.3f, \"iterations\": %ld, \"arena_bytes\": %zu, "
-           "\"ram_bytes\": %zu}\n",
-           path, med, t[0], t[n - 1], n, hm.arena_len,
-           hm.arena_len + sizeof(mote_model));
+    printf(
+        "{\"model\": \"%s\", \"median_us\": %.3f, \"min_us\": %.3f, "
+        "\"max_us\": %.3f, \"iterations\": %ld, \"arena_bytes\": %zu, "
+        "\"ram_bytes\": %zu}\n",
+        path, med, t[0], t[n - 1], n, hm.arena_len,
+        hm.arena_len + sizeof(mote_model));
   else
-    printf("%s: median %.1f us, min %.1f us, max %.1f us over %ld invokes "
-           "(arena %zu bytes)\n",
-           path, med, t[0], t[n - 1], n, hm.arena_len);
+    printf(
+        "%s: median %.1f us, min %.1f us, max %.1f us over %ld invokes "
+        "(arena %zu bytes)\n",
+        path, med, t[0], t[n - 1], n, hm.arena_len);
   free(t);
   host_model_free(&hm);
   return 0;

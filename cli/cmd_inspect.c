@@ -17,8 +17,8 @@
 enum { K_I32, K_U8, K_BOOL, K_F32, K_IVEC, K_PAD, K_ACT };
 
 typedef struct opt_field {
-  uint8_t type;   /* BuiltinOptions tag */
-  uint8_t id;     /* field id */
+  uint8_t type; /* BuiltinOptions tag */
+  uint8_t id;   /* field id */
   uint8_t kind;
   const char *name;
 } opt_field;
@@ -111,7 +111,7 @@ static void print_options(FILE *o, const fb_buf *b, const mote_node *n,
       case K_PAD:
         fprintf(o, json ? "\"%s\"" : "%s",
                 fb_i8(b, &n->options, f->id, 0) == TFL_PAD_VALID ? "VALID"
-                                                                  : "SAME");
+                                                                 : "SAME");
         break;
       case K_ACT:
         fprintf(o, json ? "\"%s\"" : "%s",
@@ -171,8 +171,8 @@ static uint64_t op_macs(const mote_model *m, const mote_node *n) {
     case TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM:
     case TFL_OP_SVDF: {
       if (i0 < 0 || mote_model_tensor(m, (uint32_t)i0, &in)) return 0;
-      uint64_t steps = in.ndim >= 2 ? in.count / (uint64_t)in.dims[in.ndim - 1]
-                                    : 1;
+      uint64_t steps =
+          in.ndim >= 2 ? in.count / (uint64_t)in.dims[in.ndim - 1] : 1;
       uint64_t sum = 0;
       for (uint32_t k = 1; k < n->inputs.n; k++) {
         int32_t ti = fb_vec_i32(&b, n->inputs, k);
@@ -331,20 +331,23 @@ int cmd_inspect(int argc, char **argv) {
       mote_tensor t;
       mote_model_tensor(m, i, &t);
       quant_str(&t, q, sizeof q);
-      fprintf(o, "  %3u %-24s %-6s %s  %s\n", i, cli_shape_str(&t, sh, sizeof sh),
+      fprintf(o, "  %3u %-24s %-6s %s  %s\n", i,
+              cli_shape_str(&t, sh, sizeof sh),
               t.is_const ? "const" : (t.is_variable ? "state" : ""), q, t.name);
     }
     fprintf(o, "\ninputs: ");
     for (uint32_t k = 0; k < mote_model_input_count(m); k++) {
       mote_tensor t;
       mote_model_input(m, k, &t);
-      fprintf(o, "%s%u %s", k ? ", " : "", t.index, cli_shape_str(&t, sh, sizeof sh));
+      fprintf(o, "%s%u %s", k ? ", " : "", t.index,
+              cli_shape_str(&t, sh, sizeof sh));
     }
     fprintf(o, "\noutputs: ");
     for (uint32_t k = 0; k < mote_model_output_count(m); k++) {
       mote_tensor t;
       mote_model_output(m, k, &t);
-      fprintf(o, "%s%u %s", k ? ", " : "", t.index, cli_shape_str(&t, sh, sizeof sh));
+      fprintf(o, "%s%u %s", k ? ", " : "", t.index,
+              cli_shape_str(&t, sh, sizeof sh));
     }
     fprintf(o,
             "\n\nparams:       %llu\nweight_bytes: %llu\nmacs:         %llu\n"
@@ -352,8 +355,8 @@ int cmd_inspect(int argc, char **argv) {
             "planned %zu: activations, scratch)\n"
             "ram_bytes:    %zu (arena + %zu-byte mote_model)\n",
             (unsigned long long)s.params, (unsigned long long)s.weight_bytes,
-            (unsigned long long)s.macs, arena, m->persist_bytes,
-            m->plan_bytes, ram, sizeof(mote_model));
+            (unsigned long long)s.macs, arena, m->persist_bytes, m->plan_bytes,
+            ram, sizeof(mote_model));
   }
   host_model_free(&hm);
   return 0;

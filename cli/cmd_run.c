@@ -15,8 +15,8 @@
 static void print_output(const mote_tensor *t, uint32_t k) {
   char sh[128];
   printf("output %u: %s", k, cli_shape_str(t, sh, sizeof sh));
-  if (t->nscale) printf(" (scale %.6g, zero point %d)", (double)t->scale,
-                        t->zero_point);
+  if (t->nscale)
+    printf(" (scale %.6g, zero point %d)", (double)t->scale, t->zero_point);
   printf("\n  values:");
   size_t show = t->count < 16 ? t->count : 16;
   for (size_t i = 0; i < show; i++) printf(" %.5g", cli_value(t, i));

@@ -90,8 +90,8 @@ double cli_value(const mote_tensor *t, size_t i) {
 const char *cli_shape_str(const mote_tensor *t, char *buf, size_t len) {
   size_t at = (size_t)snprintf(buf, len, "%s[", mote_dtype_name(t->type));
   for (uint32_t i = 0; i < t->ndim && at < len; i++)
-    at += (size_t)snprintf(buf + at, len - at, "%s%d", i ? "," : "",
-                           t->dims[i]);
+    at +=
+        (size_t)snprintf(buf + at, len - at, "%s%d", i ? "," : "", t->dims[i]);
   if (at < len) snprintf(buf + at, len - at, "]");
   return buf;
 }

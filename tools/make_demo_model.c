@@ -34,8 +34,10 @@ static int write_image(const char *dir, const char *name, int cls) {
   int8_t img[64];
   for (int y = 0; y < 8; y++)
     for (int x = 0; x < 8; x++) {
-      int on = cls == 0 ? y == 3 : cls == 1 ? x == 4 : cls == 2 ? x == y
-                                                                : x + y == 7;
+      int on = cls == 0   ? y == 3
+               : cls == 1 ? x == 4
+               : cls == 2 ? x == y
+                          : x + y == 7;
       img[y * 8 + x] = (int8_t)(on ? 127 : 0);
     }
   char path[4096];
@@ -51,8 +53,9 @@ int main(int argc, char **argv) {
   const char *dir = argv[1];
   tflw *w = tflw_new();
   const float in_scale = 1.0f / 127.0f, conv_scale = 6.0f / 255.0f;
-  int32_t s_in[] = {1, 8, 8, 1}, s_conv[] = {1, 6, 6, 4}, s_pool[] = {1, 1, 1, 4},
-          s_flat[] = {1, 4}, s_w[] = {4, 3, 3, 1}, s_b[] = {4}, s_shape[] = {2};
+  int32_t s_in[] = {1, 8, 8, 1}, s_conv[] = {1, 6, 6, 4},
+          s_pool[] = {1, 1, 1, 4}, s_flat[] = {1, 4}, s_w[] = {4, 3, 3, 1},
+          s_b[] = {4}, s_shape[] = {2};
   int in = tflw_tensor_q(w, MOTE_INT8, s_in, 4, "image", in_scale, 0);
 
   /* Per-channel symmetric weights: scale = max|w| / 127. */
@@ -90,10 +93,10 @@ int main(int argc, char **argv) {
   bd.q.zero_point = bzero;
   bd.q.nzero = 4;
   int bt = tflw_const_tensor(w, &bd, bias, sizeof bias);
-  int conv = tflw_tensor_q(w, MOTE_INT8, s_conv, 4, "responses", conv_scale,
-                           -128);
-  int pool = tflw_tensor_q(w, MOTE_INT8, s_pool, 4, "max_response",
-                           conv_scale, -128);
+  int conv =
+      tflw_tensor_q(w, MOTE_INT8, s_conv, 4, "responses", conv_scale, -128);
+  int pool =
+      tflw_tensor_q(w, MOTE_INT8, s_pool, 4, "max_response", conv_scale, -128);
   tflw_tensor_desc sd = {0};
   int32_t shape_val[] = {1, 4};
   sd.type = MOTE_INT32;
@@ -123,8 +126,9 @@ int main(int argc, char **argv) {
           1);
   int32_t gi[] = {in}, go[] = {prob};
   tflw_io(w, gi, 1, go, 1);
-  tflw_description(w, "mote demo: 8x8 line orientation (horizontal, vertical, "
-                      "diagonal, anti_diagonal)");
+  tflw_description(w,
+                   "mote demo: 8x8 line orientation (horizontal, vertical, "
+                   "diagonal, anti_diagonal)");
   tflw_min_runtime_version(w, "1.14.0");
   uint8_t *fb;
   size_t len;

@@ -31,7 +31,7 @@ typedef struct mote_error {
   const char *what;     /* static text: what was expected */
   int64_t expected;     /* numbers that go with `what` (e.g. bytes needed) */
   int64_t got;
-  uint32_t fb_offset;   /* byte offset of a flatbuffer fault, 0 if none */
+  uint32_t fb_offset; /* byte offset of a flatbuffer fault, 0 if none */
 } mote_error;
 
 struct mote_node_rt;
@@ -47,18 +47,18 @@ typedef struct mote_model {
   uint8_t *arena;
   size_t arena_len;
   size_t arena_used;
-  uint32_t subgraph;   /* fb position of subgraph 0 */
-  uint32_t tensors;    /* fb position of the tensors vector */
-  uint32_t operators;  /* fb position of the operators vector */
-  uint32_t buffers;    /* fb position of the model's buffers vector */
-  uint32_t opcodes;    /* fb position of the operator_codes vector */
-  uint32_t inputs;     /* fb position of the subgraph inputs vector */
-  uint32_t outputs;    /* fb position of the subgraph outputs vector */
+  uint32_t subgraph;  /* fb position of subgraph 0 */
+  uint32_t tensors;   /* fb position of the tensors vector */
+  uint32_t operators; /* fb position of the operators vector */
+  uint32_t buffers;   /* fb position of the model's buffers vector */
+  uint32_t opcodes;   /* fb position of the operator_codes vector */
+  uint32_t inputs;    /* fb position of the subgraph inputs vector */
+  uint32_t outputs;   /* fb position of the subgraph outputs vector */
   uint32_t n_tensors, n_ops, n_inputs, n_outputs, n_buffers, n_opcodes;
-  void **tensor_data;        /* [n_tensors] in the arena */
+  void **tensor_data;         /* [n_tensors] in the arena */
   struct mote_node_rt *nodes; /* [n_ops] in the arena */
-  size_t persist_bytes;      /* tables, state and op data */
-  size_t plan_bytes;         /* activations and scratch */
+  size_t persist_bytes;       /* tables, state and op data */
+  size_t plan_bytes;          /* activations and scratch */
   int ready;
   mote_error err;
 } mote_model;

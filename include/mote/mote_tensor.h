@@ -40,22 +40,22 @@ typedef enum mote_dtype {
 */
 typedef struct mote_tensor {
   mote_dtype type;
-  uint32_t index;             /* tensor index in the subgraph */
-  uint32_t ndim;              /* rank */
+  uint32_t index; /* tensor index in the subgraph */
+  uint32_t ndim;  /* rank */
   int32_t dims[MOTE_MAX_DIMS];
-  size_t count;               /* number of elements */
-  size_t bytes;               /* count * element size */
-  void *data;                 /* NULL while the runtime is only measuring */
-  float scale;                /* per-tensor scale (channel 0); 0 if none */
-  int32_t zero_point;         /* per-tensor zero point (channel 0) */
-  uint32_t nscale;            /* number of scales (0: not quantized) */
-  uint32_t nzero;             /* number of zero points */
-  int32_t quant_dim;          /* quantized_dimension for per-channel */
-  const uint8_t *scales_le;   /* nscale little-endian float32, unaligned */
-  const uint8_t *zeros_le;    /* nzero little-endian int64, unaligned */
-  uint8_t is_const;           /* backed by a constant buffer */
-  uint8_t is_variable;        /* state tensor, persists across invokes */
-  const char *name;           /* NUL-terminated, may be "" */
+  size_t count;             /* number of elements */
+  size_t bytes;             /* count * element size */
+  void *data;               /* NULL while the runtime is only measuring */
+  float scale;              /* per-tensor scale (channel 0); 0 if none */
+  int32_t zero_point;       /* per-tensor zero point (channel 0) */
+  uint32_t nscale;          /* number of scales (0: not quantized) */
+  uint32_t nzero;           /* number of zero points */
+  int32_t quant_dim;        /* quantized_dimension for per-channel */
+  const uint8_t *scales_le; /* nscale little-endian float32, unaligned */
+  const uint8_t *zeros_le;  /* nzero little-endian int64, unaligned */
+  uint8_t is_const;         /* backed by a constant buffer */
+  uint8_t is_variable;      /* state tensor, persists across invokes */
+  const char *name;         /* NUL-terminated, may be "" */
 } mote_tensor;
 
 /* Size in bytes of one element of `t`, 0 for types without a fixed size. */

@@ -57,8 +57,7 @@ mote_status mote_act_range_quant(mote_ctx *ctx, const mote_node *n, int act,
     }
     default:
       return mote_fail(ctx, n, MOTE_E_UNSUPPORTED, (int32_t)out->index,
-                       "fused activation NONE/RELU/RELU6/RELU_N1_TO_1", 0,
-                       act);
+                       "fused activation NONE/RELU/RELU6/RELU_N1_TO_1", 0, act);
   }
   *act_min = lo;
   *act_max = hi;
@@ -86,8 +85,7 @@ mote_status mote_act_range_float(mote_ctx *ctx, const mote_node *n, int act,
       return MOTE_OK;
     default:
       return mote_fail(ctx, n, MOTE_E_UNSUPPORTED, -1,
-                       "fused activation NONE/RELU/RELU6/RELU_N1_TO_1", 0,
-                       act);
+                       "fused activation NONE/RELU/RELU6/RELU_N1_TO_1", 0, act);
   }
 }
 

@@ -13,7 +13,8 @@
 #include "model_internal.h"
 #include "verify.h"
 
-#define ALIGN_UP(x) (((x) + (MOTE_ARENA_ALIGN - 1)) & ~(size_t)(MOTE_ARENA_ALIGN - 1))
+#define ALIGN_UP(x) \
+  (((x) + (MOTE_ARENA_ALIGN - 1)) & ~(size_t)(MOTE_ARENA_ALIGN - 1))
 
 static fb_buf model_buf(const mote_model *m) {
   fb_buf b;
@@ -212,8 +213,8 @@ static mote_status check_tensor(mote_model *m, const fb_buf *b, uint32_t i) {
     for (uint32_t c = 0; c < sc.n; c++) {
       float s = fb_vec_f32(b, sc, c);
       if (!(s >= 0.0f) || s > 3.0e38f)
-        return fail_at(m, MOTE_E_BAD_QUANT, -1, ti,
-                       "finite non-negative scale", 0, c);
+        return fail_at(m, MOTE_E_BAD_QUANT, -1, ti, "finite non-negative scale",
+                       0, c);
     }
   }
   return MOTE_OK;
@@ -256,8 +257,7 @@ static mote_status load(mote_model *m, const uint8_t *fb, size_t len,
     return fail_at(m, MOTE_E_BAD_MODEL, -1, -1, "at least one subgraph", 1, 0);
   uint32_t version = fb_u32(&b, &root, TFL_MODEL_VERSION, 0);
   if (version != 3)
-    return fail_at(m, MOTE_E_UNSUPPORTED, -1, -1, "schema version", 3,
-                   version);
+    return fail_at(m, MOTE_E_UNSUPPORTED, -1, -1, "schema version", 3, version);
   fb_table sg = fb_vec_table(&b, sgs, 0);
   fb_vec v;
   v = fb_vector(&b, &sg, TFL_SUBGRAPH_TENSORS);
@@ -337,8 +337,7 @@ void *mote_persist(mote_ctx *ctx, size_t bytes) {
   return ctx->persist_base + at;
 }
 
-mote_status mote_request_scratch(mote_ctx *ctx, mote_node *node,
-                                 size_t bytes) {
+mote_status mote_request_scratch(mote_ctx *ctx, mote_node *node, size_t bytes) {
   if (bytes > (size_t)MOTE_PLAN_SIZE - MOTE_ARENA_ALIGN)
     return mote_fail(ctx, node, MOTE_E_OVERFLOW, -1, "scratch below 256 MiB",
                      MOTE_PLAN_SIZE, (int64_t)bytes);
@@ -454,8 +453,7 @@ mote_status mote_arena_required(const uint8_t *fb, size_t fb_len,
   mote_model m;
   mote_plan_entry plan[MOTE_MEASURE_MAX_BUFFERS];
   mote_status st = load(&m, fb, fb_len, ops);
-  if (st == MOTE_OK &&
-      (size_t)m.n_tensors + m.n_ops > MOTE_MEASURE_MAX_BUFFERS)
+  if (st == MOTE_OK && (size_t)m.n_tensors + m.n_ops > MOTE_MEASURE_MAX_BUFFERS)
     st = fail_at(&m, MOTE_E_UNSUPPORTED, -1, -1,
                  "tensors+ops within MOTE_MEASURE_MAX_BUFFERS (use init)",
                  MOTE_MEASURE_MAX_BUFFERS, (int64_t)m.n_tensors + m.n_ops);
@@ -474,7 +472,8 @@ mote_status mote_model_init(mote_model *m, const uint8_t *fb, size_t fb_len,
   if (st != MOTE_OK) return st;
   if (arena_len && (!arena || ((uintptr_t)arena % MOTE_ARENA_ALIGN) != 0))
     return fail_at(m, MOTE_E_ARG, -1, -1, "arena aligned to MOTE_ARENA_ALIGN",
-                   MOTE_ARENA_ALIGN, arena ? (int64_t)((uintptr_t)arena % MOTE_ARENA_ALIGN) : 0);
+                   MOTE_ARENA_ALIGN,
+                   arena ? (int64_t)((uintptr_t)arena % MOTE_ARENA_ALIGN) : 0);
   /* Plan entries live at the end of the arena while initialising. An
    * arena too small even for them cannot hold the model: measure on the
    * stack (mote_arena_required) only to say how many bytes are needed. */
@@ -490,8 +489,9 @@ mote_status mote_model_init(mote_model *m, const uint8_t *fb, size_t fb_len,
     return fail_at(m, MOTE_E_ARENA_TOO_SMALL, -1, -1, "arena bytes",
                    (int64_t)need, (int64_t)arena_len);
   }
-  mote_plan_entry *plan = (mote_plan_entry *)(void *)(
-      arena + ((arena_len - work) & ~(size_t)(MOTE_ARENA_ALIGN - 1)));
+  mote_plan_entry *plan =
+      (mote_plan_entry *)(void *)(arena + ((arena_len - work) &
+                                           ~(size_t)(MOTE_ARENA_ALIGN - 1)));
   size_t persist = 0, planned = 0;
   if ((st = measure(m, plan, &persist, &planned)) != MOTE_OK) return st;
   size_t need = required_bytes(m, persist, planned);
@@ -505,9 +505,9 @@ mote_status mote_model_init(mote_model *m, const uint8_t *fb, size_t fb_len,
   st = run_pass(m, &ctx, arena, &persist2, &planned2);
   if (st != MOTE_OK) return st;
   if (persist2 != persist || planned2 != planned)
-    return fail_at(m, MOTE_E_RUNTIME, -1, -1,
-                   "same arena plan in measuring and real pass",
-                   (int64_t)(persist + planned), (int64_t)(persist2 + planned2));
+    return fail_at(
+        m, MOTE_E_RUNTIME, -1, -1, "same arena plan in measuring and real pass",
+        (int64_t)(persist + planned), (int64_t)(persist2 + planned2));
   /* Hand out planned memory: tensors (via their root) and op scratch. */
   uint8_t *base = arena + persist;
   for (uint32_t i = 0; i < m->n_tensors + m->n_ops; i++) {
@@ -606,7 +606,9 @@ size_t mote_model_arena_used(const mote_model *m) {
   return m ? m->arena_used : 0;
 }
 
-uint32_t mote_model_op_count(const mote_model *m) { return m ? m->n_ops : 0; }
+uint32_t mote_model_op_count(const mote_model *m) {
+  return m ? m->n_ops : 0;
+}
 
 const char *mote_model_op_name(const mote_model *m, uint32_t i) {
   if (!m || !m->fb || i >= m->n_ops) return NULL;

@@ -28,8 +28,8 @@ int32_t mote_node_output_index(const mote_ctx *ctx, const mote_node *n,
   return k < n->outputs.n ? fb_vec_i32(&ctx->fb, n->outputs, k) : -1;
 }
 
-mote_status mote_tensor_view(mote_ctx *ctx, const mote_node *n,
-                             int32_t tensor, mote_tensor *t) {
+mote_status mote_tensor_view(mote_ctx *ctx, const mote_node *n, int32_t tensor,
+                             mote_tensor *t) {
   if (tensor < 0 || (uint32_t)tensor >= ctx->m->n_tensors)
     return mote_fail(ctx, n, MOTE_E_BAD_TENSOR_INDEX, tensor,
                      "a present tensor", 0, tensor);
@@ -40,16 +40,16 @@ mote_status mote_tensor_view(mote_ctx *ctx, const mote_node *n,
 mote_status mote_node_input(mote_ctx *ctx, const mote_node *n, uint32_t k,
                             mote_tensor *t) {
   if (k >= n->inputs.n)
-    return mote_fail(ctx, n, MOTE_E_BAD_MODEL, -1, "number of inputs above",
-                     k, n->inputs.n);
+    return mote_fail(ctx, n, MOTE_E_BAD_MODEL, -1, "number of inputs above", k,
+                     n->inputs.n);
   return mote_tensor_view(ctx, n, mote_node_input_index(ctx, n, k), t);
 }
 
 mote_status mote_node_output(mote_ctx *ctx, const mote_node *n, uint32_t k,
                              mote_tensor *t) {
   if (k >= n->outputs.n)
-    return mote_fail(ctx, n, MOTE_E_BAD_MODEL, -1, "number of outputs above",
-                     k, n->outputs.n);
+    return mote_fail(ctx, n, MOTE_E_BAD_MODEL, -1, "number of outputs above", k,
+                     n->outputs.n);
   return mote_tensor_view(ctx, n, mote_node_output_index(ctx, n, k), t);
 }
 
@@ -74,8 +74,8 @@ mote_status mote_expect_same_shape(mote_ctx *ctx, const mote_node *n,
                    "same shape as tensor", a->index, b->index);
 }
 
-mote_status mote_expect_ninputs(mote_ctx *ctx, const mote_node *n,
-                                uint32_t lo, uint32_t hi) {
+mote_status mote_expect_ninputs(mote_ctx *ctx, const mote_node *n, uint32_t lo,
+                                uint32_t hi) {
   if (n->inputs.n >= lo && n->inputs.n <= hi) return MOTE_OK;
   return mote_fail(ctx, n, MOTE_E_BAD_MODEL, -1, "number of inputs", lo,
                    n->inputs.n);

@@ -20,15 +20,16 @@
 
 typedef struct mote_ctx mote_ctx;
 
-/* One operator of the model (lives in the arena; a stack copy while measuring). */
+/* One operator of the model (lives in the arena; a stack copy while measuring).
+ */
 typedef struct mote_node {
   const struct mote_op_reg *reg;
-  void *data;           /* op data from mote_persist(), set by prepare */
-  void *scratch;        /* scratch from mote_request_scratch(), valid in eval */
+  void *data;    /* op data from mote_persist(), set by prepare */
+  void *scratch; /* scratch from mote_request_scratch(), valid in eval */
   uint32_t op_index;
   int32_t builtin_code;
   int32_t version;
-  fb_vec inputs;        /* int32 tensor indices (-1: optional input absent) */
+  fb_vec inputs; /* int32 tensor indices (-1: optional input absent) */
   fb_vec outputs;
   fb_vec intermediates;
   fb_table options;     /* builtin_options table (pos 0 if absent) */
@@ -80,11 +81,11 @@ typedef struct mote_plan_entry {
 struct mote_ctx {
   mote_model *m;
   fb_buf fb;
-  int measuring;          /* 1: count sizes only */
-  uint8_t *persist_base;  /* real pass: start of the persistent region */
-  size_t persist_used;    /* bytes of the persistent region handed out */
-  mote_plan_entry *plan;  /* [n_tensors + n_ops] */
-  const mote_node *cur;   /* node being prepared / evaluated */
+  int measuring;         /* 1: count sizes only */
+  uint8_t *persist_base; /* real pass: start of the persistent region */
+  size_t persist_used;   /* bytes of the persistent region handed out */
+  mote_plan_entry *plan; /* [n_tensors + n_ops] */
+  const mote_node *cur;  /* node being prepared / evaluated */
 };
 
 /* Fail with detail: records status, op, tensor and text in m->err. */
@@ -115,8 +116,8 @@ mote_status mote_node_input(mote_ctx *ctx, const mote_node *n, uint32_t k,
                             mote_tensor *t);
 mote_status mote_node_output(mote_ctx *ctx, const mote_node *n, uint32_t k,
                              mote_tensor *t);
-mote_status mote_tensor_view(mote_ctx *ctx, const mote_node *n,
-                             int32_t tensor, mote_tensor *t);
+mote_status mote_tensor_view(mote_ctx *ctx, const mote_node *n, int32_t tensor,
+                             mote_tensor *t);
 
 /* Eval-time data pointers of input / output k (NULL if absent). */
 static inline void *mote_in(const mote_ctx *ctx, const mote_node *n,
@@ -144,14 +145,14 @@ mote_status mote_expect_type(mote_ctx *ctx, const mote_node *n,
                              const mote_tensor *t, mote_dtype want);
 mote_status mote_expect_same_shape(mote_ctx *ctx, const mote_node *n,
                                    const mote_tensor *a, const mote_tensor *b);
-mote_status mote_expect_ninputs(mote_ctx *ctx, const mote_node *n,
-                                uint32_t lo, uint32_t hi);
+mote_status mote_expect_ninputs(mote_ctx *ctx, const mote_node *n, uint32_t lo,
+                                uint32_t hi);
 int mote_same_shape(const mote_tensor *a, const mote_tensor *b);
 
-#define MOTE_TRY(expr)                  \
-  do {                                  \
-    mote_status st_ = (expr);           \
-    if (st_ != MOTE_OK) return st_;     \
+#define MOTE_TRY(expr)              \
+  do {                              \
+    mote_status st_ = (expr);       \
+    if (st_ != MOTE_OK) return st_; \
   } while (0)
 
 #endif

@@ -67,8 +67,7 @@ static mote_status lifetimes(mote_ctx *ctx, mote_plan_entry *p) {
       if (t < 0 || !SZ(&p[t])) continue;
       if (p[t].first == MOTE_PLAN_NEVER)
         return mote_fail(ctx, &n, MOTE_E_BAD_MODEL, t,
-                         "input tensor produced by an earlier operator", 0,
-                         0);
+                         "input tensor produced by an earlier operator", 0, 0);
       use(&p[t], i);
     }
   }
@@ -162,14 +161,15 @@ mote_status mote_plan(mote_ctx *ctx, mote_plan_entry *p, size_t *total) {
       for (uint32_t j = 0; j < n && ok; j++) {
         const mote_plan_entry *o = &p[j];
         if (!(o->size & MOTE_PLAN_PLACED) || !overlaps(o, e)) continue;
-        if (cand < (uint64_t)o->link + SZ(o) && (uint64_t)o->link < cand + SZ(e))
+        if (cand < (uint64_t)o->link + SZ(o) &&
+            (uint64_t)o->link < cand + SZ(e))
           ok = 0;
       }
       if (ok) chosen = cand;
     }
     if (chosen + SZ(e) > (uint64_t)UINT32_MAX)
-      return mote_fail(ctx, NULL, MOTE_E_OVERFLOW, best, "plan below 4 GiB",
-                       0, (int64_t)chosen);
+      return mote_fail(ctx, NULL, MOTE_E_OVERFLOW, best, "plan below 4 GiB", 0,
+                       (int64_t)chosen);
     e->link = (uint32_t)chosen;
     e->size |= MOTE_PLAN_PLACED;
     if (chosen + SZ(e) > end) end = chosen + SZ(e);

@@ -55,9 +55,9 @@ size_t mote_dtype_size(mote_dtype t) {
 
 const char *mote_dtype_name(mote_dtype t) {
   static const char *const names[] = {
-      "float32", "float16", "int32",      "uint8",  "int64",    "string",
-      "bool",    "int16",   "complex64",  "int8",   "float64",  "complex128",
-      "uint64",  "resource", "variant",   "uint32", "uint16",   "int4"};
+      "float32", "float16",  "int32",     "uint8",  "int64",   "string",
+      "bool",    "int16",    "complex64", "int8",   "float64", "complex128",
+      "uint64",  "resource", "variant",   "uint32", "uint16",  "int4"};
   unsigned i = (unsigned)t;
   return i < sizeof names / sizeof names[0] ? names[i] : "unknown";
 }
@@ -65,8 +65,8 @@ const char *mote_dtype_name(mote_dtype t) {
 float mote_tensor_scale(const mote_tensor *t, uint32_t c) {
   if (!t->scales_le || c >= t->nscale) return 0.0f;
   const uint8_t *p = t->scales_le + 4u * c;
-  uint32_t u = (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
-               ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+  uint32_t u = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+               ((uint32_t)p[3] << 24);
   float f;
   memcpy(&f, &u, sizeof f);
   return f;

@@ -53,8 +53,7 @@ static mote_status v_table(vctx *v, uint32_t pos, fb_table *out) {
 }
 
 /* A scalar field of `size` bytes must fit its table and be aligned. */
-static mote_status v_scalar(vctx *v, const fb_table *t, int id,
-                            uint32_t size) {
+static mote_status v_scalar(vctx *v, const fb_table *t, int id, uint32_t size) {
   uint32_t off = fb_field(&v->b, t, id);
   uint16_t raw = fb_rd_u16(&v->b, (size_t)t->vt + 4u + 2u * (uint32_t)id);
   if (4u + 2u * (uint32_t)id + 2u <= t->vt_size && raw != 0 && off == 0)

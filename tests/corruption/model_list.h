@@ -3,11 +3,16 @@
 #define MOTE_TEST_MODEL_LIST_H
 
 static const char *const kModels[] = {
-    "tflm/hello_world_int8.tflite",      "tflm/hello_world_float.tflite",
-    "tflm/micro_speech_quantized.tflite", "tflm/person_detect.tflite",
-    "mlperf_tiny/kws_ref_model.tflite",  "mlperf_tiny/kws_ref_model_float32.tflite",
-    "mlperf_tiny/ad01_int8.tflite",      "mlperf_tiny/ad01_fp32.tflite",
-    "mlperf_tiny/vww_96_int8.tflite",    "mlperf_tiny/vww_96_float.tflite",
+    "tflm/hello_world_int8.tflite",
+    "tflm/hello_world_float.tflite",
+    "tflm/micro_speech_quantized.tflite",
+    "tflm/person_detect.tflite",
+    "mlperf_tiny/kws_ref_model.tflite",
+    "mlperf_tiny/kws_ref_model_float32.tflite",
+    "mlperf_tiny/ad01_int8.tflite",
+    "mlperf_tiny/ad01_fp32.tflite",
+    "mlperf_tiny/vww_96_int8.tflite",
+    "mlperf_tiny/vww_96_float.tflite",
     "mlperf_tiny/pretrainedResnet_quant.tflite",
     "mlperf_tiny/pretrainedResnet.tflite",
 };

@@ -35,8 +35,7 @@ int main(int argc, char **argv) {
     for (size_t sz = 0; sz < need; sz += step) {
       mote_model m;
       mote_status st = mote_model_init(&m, fb, len, NULL, arena, sz);
-      if (st != MOTE_E_ARENA_TOO_SMALL ||
-          m.err.expected != (int64_t)need) {
+      if (st != MOTE_E_ARENA_TOO_SMALL || m.err.expected != (int64_t)need) {
         if (bad++ < 5)
           printf("FAIL %s: arena %zu gave %s (expected %lld, need %zu)\n",
                  kSmall[mi], sz, mote_status_name(st),

@@ -37,8 +37,8 @@ static mote_status try_bytes(const uint8_t *src, size_t len, int *specific) {
   mote_error err;
   memset(&err, 0, sizeof err);
   mote_status st = mote_arena_required(fb, len, NULL, &need, &err);
-  *specific = st == MOTE_OK || (st > MOTE_OK && st < MOTE_STATUS_COUNT_ &&
-                                err.status == st);
+  *specific = st == MOTE_OK ||
+              (st > MOTE_OK && st < MOTE_STATUS_COUNT_ && err.status == st);
   if (st == MOTE_OK && need < (64u << 20)) {
     uint8_t *arena = aligned_alloc(16, (need + 16) & ~(size_t)15);
     mote_model m;

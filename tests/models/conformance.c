@@ -50,8 +50,8 @@ static size_t argmax_f(const float *v, size_t n) {
 static int compare(const mote_tensor *t, const uint8_t *gold, size_t glen,
                    char *why, size_t wlen) {
   if (glen != t->bytes) {
-    snprintf(why, wlen, "output %u: %zu bytes, golden %zu", t->index,
-             t->bytes, glen);
+    snprintf(why, wlen, "output %u: %zu bytes, golden %zu", t->index, t->bytes,
+             glen);
     return 0;
   }
   if (t->type == MOTE_FLOAT32) {
@@ -67,8 +67,8 @@ static int compare(const mote_tensor *t, const uint8_t *gold, size_t glen,
     for (size_t i = 0; i < n; i++) {
       memcpy(g, gold + 4 * i, 4);
       if (!(fabsf(o[i] - g[0]) <= tol)) {
-        snprintf(why, wlen, "element %zu: got %.9g, golden %.9g (tol %.3g)",
-                 i, (double)o[i], (double)g[0], (double)tol);
+        snprintf(why, wlen, "element %zu: got %.9g, golden %.9g (tol %.3g)", i,
+                 (double)o[i], (double)g[0], (double)tol);
         return 0;
       }
     }
@@ -106,8 +106,9 @@ static int compare(const mote_tensor *t, const uint8_t *gold, size_t glen,
       }
       size_t diffs = 0;
       for (size_t j = 0; j < t->bytes; j++) diffs += o[j] != gold[j];
-      snprintf(why, wlen, "element %zu: got %lld, golden %lld (%zu bytes differ)",
-               e, ov, gv, diffs);
+      snprintf(why, wlen,
+               "element %zu: got %lld, golden %lld (%zu bytes differ)", e, ov,
+               gv, diffs);
       return 0;
     }
   }
@@ -147,8 +148,10 @@ int main(int argc, char **argv) {
   chomp(hline);
   char *hdr[MAX_COLS];
   int nh = split(hline, hdr, MAX_COLS, '\t');
-  int c_case = col_index(hdr, nh, "case"), c_stem = col_index(hdr, nh, "model_stem"),
-      c_in = col_index(hdr, nh, "inputs"), c_out = col_index(hdr, nh, "outputs"),
+  int c_case = col_index(hdr, nh, "case"),
+      c_stem = col_index(hdr, nh, "model_stem"),
+      c_in = col_index(hdr, nh, "inputs"),
+      c_out = col_index(hdr, nh, "outputs"),
       c_model = col_index(hdr, nh, "model_file");
   if (c_case < 0 || c_stem < 0 || c_in < 0 || c_out < 0 || c_model < 0) {
     fprintf(stderr, "%s: missing columns\n", manifest);
