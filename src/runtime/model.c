@@ -106,7 +106,9 @@ mote_status mote_view(const mote_model *m, const fb_buf *b, uint32_t index,
     count *= t->dims[i] > 0 ? (size_t)t->dims[i] : 0u;
   }
   t->count = count;
-  t->bytes = count * mote_dtype_size(t->type);
+  /* int4 constants are packed two to a byte (TFLite's layout). */
+  t->bytes = t->type == MOTE_INT4 ? (count + 1u) / 2u
+                                  : count * mote_dtype_size(t->type);
   t->name = fb_string(b, &tt, TFL_TENSOR_NAME);
   t->is_variable = (uint8_t)fb_bool(b, &tt, TFL_TENSOR_IS_VARIABLE, 0);
   uint32_t clen;
@@ -174,12 +176,14 @@ static mote_status check_tensor(mote_model *m, const fb_buf *b, uint32_t i) {
     uint32_t clen;
     const uint8_t *cd = const_data(m, b, &tt, &clen);
     if (cd) {
-      if (esize == 0)
+      uint64_t want = type == MOTE_INT4 ? (count + 1u) / 2u : count * esize;
+      if (esize == 0 && type != MOTE_INT4)
         return fail_at(m, MOTE_E_UNSUPPORTED, -1, ti,
                        "constant of a fixed-size type", 0, type);
-      if ((uint64_t)clen != count * esize)
+      if ((uint64_t)clen != want)
         return fail_at(m, MOTE_E_BAD_BUFFER, -1, ti, "constant buffer bytes",
-                       (int64_t)(count * esize), clen);
+                       (int64_t)want, clen);
+      if (esize == 0) esize = 1;
       size_t align = esize > 8 ? 8 : esize;
       if (((uintptr_t)cd) % align != 0)
         return fail_at(m, MOTE_E_BAD_ALIGNMENT, -1, ti,
