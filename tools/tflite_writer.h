@@ -87,8 +87,7 @@ typedef struct tflw_opt {
   uint32_t nvec;
 } tflw_opt;
 
-/* Initialisers for tflw_opt, e.g. (tflw_opt[]){TFLW_I32(1, 2), TFLW_F32(0,
- * .5)}. */
+/* Initialisers: (tflw_opt[]){TFLW_I32(1, 2), TFLW_F32(0, 0.5)}. */
 #define TFLW_BOOL(id, v) \
   { (id), TFLW_K_BOOL, (int64_t)(v), 0.0, NULL, 0 }
 #define TFLW_I8(id, v) \
@@ -168,9 +167,9 @@ tflw *tflw_new(void);
 void tflw_free(tflw *w);
 
 /*
-** tflw_set_unchecked: 1 lets later calls record indices that are out of
-** range (tensor, buffer, opcode) so tests can build invalid models; 0
-** (default) rejects them.
+** tflw_set_unchecked: 1 makes tflw_finish skip its index checks (tensor
+** indices of operators and graph I/O, buffer indices of tensors) so tests
+** can build invalid models; 0 (default) checks them.
 */
 void tflw_set_unchecked(tflw *w, int on);
 
@@ -184,9 +183,11 @@ void tflw_set_version(tflw *w, uint32_t version);
 int tflw_buffer(tflw *w, const void *data, size_t len);
 
 /*
-** tflw_tensor: add a tensor described by `d` (copied). Returns its index
-** or -1 (bad buffer index, rank > 16, nscale/nzero mismatch with no
-** reason, OOM).
+** tflw_tensor: add a tensor described by `d` (everything is copied).
+** Returns its index, or -1 for NULL arrays with non-zero counts or OOM.
+** Quantization counts are written as given (mismatched nscale/nzero make
+** an invalid model, useful in tests); the buffer index is checked by
+** tflw_finish.
 */
 int tflw_tensor(tflw *w, const tflw_tensor_desc *d);
 
@@ -210,7 +211,9 @@ int tflw_const_tensor(tflw *w, const tflw_tensor_desc *d, const void *data,
 ** code entry is created or reused), `version`, inputs (-1: absent optional
 ** input), outputs, and a builtin options table of type `opt_type` made of
 ** `nopts` fields (`opt_type` 0 and nopts 0: no options). Operators run in
-** the order they are added. Returns the operator index or -1.
+** the order they are added. Tensor indices are checked by tflw_finish, so
+** tensors may be added after the operators that use them. Returns the
+** operator index or -1 (NULL arrays, bad option field id, OOM).
 */
 int tflw_op(tflw *w, int32_t builtin_code, int32_t version, const int32_t *in,
             uint32_t nin, const int32_t *out, uint32_t nout, uint8_t opt_type,
@@ -252,10 +255,12 @@ uint32_t tflw_op_count(const tflw *w);
 uint32_t tflw_opcode_count(const tflw *w);
 
 /*
-** tflw_finish: serialise the model. On success *out holds the bytes in
-** memory aligned to 16 (free with free()) and *len their count; returns
-** 0. Returns -1 on any earlier or current error (see tflw_error). The
-** writer stays valid and may be finished again.
+** tflw_finish: check every index (unless unchecked) and serialise the
+** model. On success *out holds the bytes in memory aligned to 16 (free
+** with free()) and *len their count (a multiple of 16 when any buffer has
+** data); returns 0. Returns -1 with *out NULL on any earlier or current
+** error (see tflw_error). The writer stays valid and may be finished
+** again.
 */
 int tflw_finish(tflw *w, uint8_t **out, size_t *len);
 

@@ -13,6 +13,8 @@
 **    intermediates, description, metadata.
 ** 3. Invalid models the writer can produce on request, refused by mote.
 */
+#include <unistd.h>
+
 #include "model_harness.h"
 #include "fb_builder.h"
 #include "runtime/fb_reader.h"
@@ -148,8 +150,10 @@ static void w_subtable(walk *w, const wtable *t, int id) {
 }
 
 /*
-** Walk a whole TFLite model; returns the number of violations. `opcode_fn`
-** is called with each (deprecated, builtin) pair to let tests check them.
+** Walk a whole TFLite model; returns the number of violations. Also checks
+** what this writer promises beyond the format: every operator code has
+** deprecated_builtin_code == min(builtin_code, 127), version and
+** builtin_code present; buffer 0 empty; size a multiple of 16.
 */
 static int walk_model(const uint8_t *p, size_t len, int *neg_vtables) {
   walk w = {p, len, 0, 0, 0};
@@ -697,6 +701,89 @@ static void test_roundtrip_ops(void) {
   mh_free(&r);
 }
 
+/* Ready-made option lists: field ids and values as the schema has them. */
+static void test_option_helpers(void) {
+  mh_case = "option helpers";
+  tflw *w = tflw_new();
+  int32_t s4[] = {1, 6, 6, 2}, s3[] = {1, 3, 3, 2};
+  int x = mh_t(w, MOTE_FLOAT32, s4, 4, 0, 0);
+  int y = mh_t(w, MOTE_FLOAT32, s3, 4, 0, 0);
+  tflw_opt o[8];
+  uint32_t n = tflw_opts_pool2d(o, TFL_PAD_SAME, 2, 2, 3, 3, TFL_ACT_RELU6);
+  tflw_op(w, TFL_OP_MAX_POOL_2D, 1, &x, 1, &y, 1, TFL_OPT_POOL2D, o, n);
+  tflw_io(w, &x, 1, &y, 1);
+  size_t len;
+  uint8_t *fb = mh_finish(w, &len);
+  mh_run r;
+  MH_CHECK(mh_load(&r, fb, len) == MOTE_OK, "pool via helper loads");
+  fb_buf b = {fb, len};
+  fb_table o0 = op_at(&b, 0);
+  fb_table op = fb_subtable(&b, &o0, TFL_OP_BUILTIN_OPTIONS);
+  MH_CHECK(fb_i8(&b, &op, 0, -1) == TFL_PAD_SAME &&
+               fb_i32(&b, &op, 1, 0) == 2 && fb_i32(&b, &op, 2, 0) == 2 &&
+               fb_i32(&b, &op, 3, 0) == 3 && fb_i32(&b, &op, 4, 0) == 3 &&
+               fb_i8(&b, &op, 5, 0) == TFL_ACT_RELU6,
+           "pool2d fields");
+  mh_free(&r);
+
+  w = tflw_new();
+  x = mh_t(w, MOTE_FLOAT32, s4, 4, 0, 0);
+  int32_t shp[] = {3, -1};
+  tflw_opt all[8][8];
+  uint32_t cnt[10];
+  cnt[0] = tflw_opts_conv2d(all[0], TFL_PAD_VALID, 2, 3, TFL_ACT_RELU, 4, 5);
+  cnt[1] =
+      tflw_opts_dwconv2d(all[1], TFL_PAD_SAME, 1, 2, 3, TFL_ACT_RELU6, 2, 1);
+  cnt[2] = tflw_opts_fc(all[2], TFL_ACT_RELU, 1);
+  cnt[3] = tflw_opts_softmax(all[3], 0.25f);
+  cnt[4] = tflw_opts_concat(all[4], -2, TFL_ACT_RELU_N1_TO_1);
+  cnt[5] = tflw_opts_act(all[5], TFL_ACT_RELU6);
+  cnt[6] = tflw_opts_reshape(all[6], shp, 2);
+  cnt[7] = tflw_opts_reducer(all[7], 1);
+  tflw_opt ss[5];
+  uint32_t nss = tflw_opts_strided_slice(ss, 1, 2, 0, 0, 4);
+  for (int k = 0; k < 8; k++)
+    tflw_op(w, TFL_OP_RELU, 1, &x, 1, &x, 1, 1, all[k], cnt[k]);
+  tflw_op(w, TFL_OP_RELU, 1, &x, 1, &x, 1, 1, ss, nss);
+  tflw_io(w, &x, 1, &x, 1);
+  fb = mh_finish(w, &len); /* not a runnable graph: fields only */
+  MH_CHECK(walk_model(fb, len, NULL) == 0, "layout");
+  b.p = fb;
+  b.len = len;
+  fb_table t[9];
+  for (uint32_t k = 0; k < 9; k++) {
+    fb_table ok = op_at(&b, k);
+    t[k] = fb_subtable(&b, &ok, TFL_OP_BUILTIN_OPTIONS);
+  }
+  MH_CHECK(cnt[0] == 6 && fb_i8(&b, &t[0], 0, -1) == TFL_PAD_VALID &&
+               fb_i32(&b, &t[0], 1, 0) == 2 && fb_i32(&b, &t[0], 2, 0) == 3 &&
+               fb_i8(&b, &t[0], 3, 0) == TFL_ACT_RELU &&
+               fb_i32(&b, &t[0], 4, 0) == 4 && fb_i32(&b, &t[0], 5, 0) == 5,
+           "conv2d fields");
+  MH_CHECK(cnt[1] == 7 && fb_i8(&b, &t[1], 0, -1) == TFL_PAD_SAME &&
+               fb_i32(&b, &t[1], 1, 0) == 1 && fb_i32(&b, &t[1], 2, 0) == 2 &&
+               fb_i32(&b, &t[1], 3, 0) == 3 &&
+               fb_i8(&b, &t[1], 4, 0) == TFL_ACT_RELU6 &&
+               fb_i32(&b, &t[1], 5, 0) == 2 && fb_i32(&b, &t[1], 6, 0) == 1,
+           "dwconv2d fields");
+  MH_CHECK(fb_i8(&b, &t[2], 0, 0) == TFL_ACT_RELU &&
+               fb_i8(&b, &t[2], 1, -1) == 0 && fb_bool(&b, &t[2], 2, 0) == 1,
+           "fc fields");
+  MH_CHECK(fb_f32(&b, &t[3], 0, 0) == 0.25f, "softmax beta");
+  MH_CHECK(fb_i32(&b, &t[4], 0, 0) == -2 &&
+               fb_i8(&b, &t[4], 1, 0) == TFL_ACT_RELU_N1_TO_1,
+           "concat fields");
+  MH_CHECK(fb_i8(&b, &t[5], 0, 0) == TFL_ACT_RELU6, "act field");
+  fb_vec v = fb_vector(&b, &t[6], 0);
+  MH_CHECK(v.n == 2 && fb_vec_i32(&b, v, 0) == 3 && fb_vec_i32(&b, v, 1) == -1,
+           "reshape new_shape");
+  MH_CHECK(fb_bool(&b, &t[7], 0, 0) == 1, "reducer keep_dims");
+  MH_CHECK(fb_i32(&b, &t[8], 0, 0) == 1 && fb_i32(&b, &t[8], 1, 0) == 2 &&
+               fb_i32(&b, &t[8], 4, 0) == 4 && fb_i32(&b, &t[8], 2, -1) == 0,
+           "strided slice masks");
+  free(fb);
+}
+
 /* FC without bias (-1) runs; float, checked against a plain computation. */
 static void test_roundtrip_optional_input(void) {
   mh_case = "optional -1 input";
@@ -927,6 +1014,20 @@ static void test_api(void) {
            "finish is repeatable");
   MH_CHECK(((uintptr_t)fb) % 16 == 0, "output 16-aligned");
   MH_CHECK(walk_model(fb, len, NULL) == 0, "layout of a model without ops");
+  char path[] = "/tmp/mote_test_writer_XXXXXX";
+  int fd = mkstemp(path);
+  if (fd >= 0) {
+    close(fd);
+    MH_CHECK(tflw_save(path, fb, len) == 0, "save");
+    FILE *f = fopen(path, "rb");
+    uint8_t back[4096];
+    size_t got = f ? fread(back, 1, sizeof back, f) : 0;
+    if (f) fclose(f);
+    MH_CHECK(got == len && memcmp(back, fb, len) == 0, "saved bytes");
+    remove(path);
+  }
+  MH_CHECK(tflw_save("/nonexistent-dir/x.tflite", fb, len) == -1,
+           "save to a bad path fails");
   free(fb);
   free(f2);
   tflw_free(w);
@@ -939,6 +1040,7 @@ int main(void) {
   test_roundtrip_tensors();
   test_roundtrip_ops();
   test_roundtrip_optional_input();
+  test_option_helpers();
   test_layout_fuzz();
   test_invalid_models();
   return mh_report();
