@@ -214,6 +214,17 @@ static mote_status check_tensor(mote_model *m, const fb_buf *b, uint32_t i) {
                        "one scale per channel of quantized_dimension",
                        fb_vec_i32(b, shape, (uint32_t)qd), sc.n);
     }
+    int64_t zlo = INT32_MIN, zhi = INT32_MAX;
+    if (type == MOTE_INT8) zlo = INT8_MIN, zhi = INT8_MAX;
+    if (type == MOTE_UINT8) zlo = 0, zhi = UINT8_MAX;
+    if (type == MOTE_INT16) zlo = INT16_MIN, zhi = INT16_MAX;
+    if (type == MOTE_INT4) zlo = -8, zhi = 7;
+    for (uint32_t c = 0; c < zp.n; c++) {
+      int64_t z = fb_vec_i64(b, zp, c);
+      if (z < zlo || z > zhi)
+        return fail_at(m, MOTE_E_BAD_QUANT, -1, ti,
+                       "zero point inside the tensor type's range", zhi, z);
+    }
     for (uint32_t c = 0; c < sc.n; c++) {
       float s = fb_vec_f32(b, sc, c);
       if (!(s >= 0.0f) || s > 3.0e38f)
