@@ -30,6 +30,7 @@ enum { MD_NAME = 0, MD_BUFFER = 1 };
 typedef struct wbuf {
   uint8_t *data;
   size_t len;
+  uint64_t ext_offset, ext_size; /* data outside the flatbuffer */
 } wbuf;
 
 typedef struct wtensor {
@@ -195,10 +196,18 @@ int tflw_buffer(tflw *w, const void *data, size_t len) {
   if (grow(w, (void **)&w->bufs, &w->cbufs, w->nbufs, sizeof *w->bufs))
     return -1;
   int ok = 1;
-  wbuf b = {dup_mem(data, len, &ok), len};
+  wbuf b = {dup_mem(data, len, &ok), len, 0, 0};
   if (!ok) return fail(w, "out of memory");
   w->bufs[w->nbufs] = b;
   return (int)w->nbufs++;
+}
+
+int tflw_external_buffer(tflw *w, uint64_t offset, uint64_t size) {
+  int b = tflw_buffer(w, NULL, 0);
+  if (b < 0) return -1;
+  w->bufs[b].ext_offset = offset;
+  w->bufs[b].ext_size = size;
+  return b;
 }
 
 int tflw_tensor(tflw *w, const tflw_tensor_desc *d) {
@@ -700,6 +709,8 @@ static int serialise(tflw *w, fbb *b, fbb_ref *root) {
     fbb_ref data = refs[i];
     fbb_table_start(b);
     fbb_add_ref(b, BUF_DATA, data);
+    if (w->bufs[i].ext_offset) fbb_add_u64(b, 1, w->bufs[i].ext_offset);
+    if (w->bufs[i].ext_size) fbb_add_u64(b, 2, w->bufs[i].ext_size);
     refs[i] = fbb_table_end(b);
   }
   fbb_ref buffers = ref_vector(b, refs, w->nbufs);

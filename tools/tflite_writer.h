@@ -183,6 +183,13 @@ void tflw_set_version(tflw *w, uint32_t version);
 int tflw_buffer(tflw *w, const void *data, size_t len);
 
 /*
+** tflw_external_buffer: add a buffer whose data lives outside the
+** flatbuffer (Buffer.offset/size, used by >2 GiB models). Returns its
+** index or -1.
+*/
+int tflw_external_buffer(tflw *w, uint64_t offset, uint64_t size);
+
+/*
 ** tflw_tensor: add a tensor described by `d` (everything is copied).
 ** Returns its index, or -1 for NULL arrays with non-zero counts or OOM.
 ** Quantization counts are written as given (mismatched nscale/nzero make

@@ -21,8 +21,7 @@ int mote_fuzz_one(const uint8_t *data, size_t size) {
       need <= (8u << 20)) {
     uint8_t *arena = aligned_alloc(16, (need + 16) & ~(size_t)15);
     mote_model m;
-    if (arena &&
-        mote_model_init(&m, fb, size, NULL, arena, need) == MOTE_OK) {
+    if (arena && mote_model_init(&m, fb, size, NULL, arena, need) == MOTE_OK) {
       mote_tensor t;
       for (uint32_t k = 0; k < mote_model_input_count(&m); k++)
         if (mote_model_input(&m, k, &t) == MOTE_OK && t.data)
