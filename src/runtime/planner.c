@@ -128,26 +128,38 @@ static int placeable(const mote_plan_entry *e) {
          e->first != MOTE_PLAN_NEVER;
 }
 
-mote_status mote_plan(mote_ctx *ctx, mote_plan_entry *p, size_t *total) {
-  mote_model *m = ctx->m;
-  uint32_t n = m->n_tensors + m->n_ops;
-  mote_status st = lifetimes(ctx, p);
-  if (st != MOTE_OK) return st;
-  share(ctx, p);
+/* Order of placement: the planner tries each and keeps the smallest. */
+enum { ORDER_SIZE = 0, ORDER_FIRST_USE = 1, ORDER_COUNT = 2 };
+
+/* Does entry a come before entry b in placement order `mode`? */
+static int before(const mote_plan_entry *a, const mote_plan_entry *b,
+                  int mode) {
+  if (mode == ORDER_FIRST_USE && a->first != b->first)
+    return a->first < b->first;
+  if (SZ(a) != SZ(b)) return SZ(a) > SZ(b);
+  return a->first < b->first;
+}
+
+/*
+** Place every root buffer, in order `mode`, at the lowest offset that no
+** placed buffer with an overlapping lifetime occupies. Returns the end of
+** the plan (UINT64_MAX on overflow).
+*/
+static uint64_t place_all(mote_plan_entry *p, uint32_t n, int mode) {
   uint64_t end = 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (!(p[i].size & MOTE_PLAN_ALIAS)) {
+      p[i].size &= ~MOTE_PLAN_PLACED;
+      p[i].link = 0;
+    }
   for (;;) {
     int32_t best = -1;
-    for (uint32_t i = 0; i < n; i++) {
-      const mote_plan_entry *e = &p[i];
-      if (!placeable(e)) continue;
-      if (best < 0 || SZ(e) > SZ(&p[best]) ||
-          (SZ(e) == SZ(&p[best]) && e->first < p[best].first))
+    for (uint32_t i = 0; i < n; i++)
+      if (placeable(&p[i]) && (best < 0 || before(&p[i], &p[best], mode)))
         best = (int32_t)i;
-    }
     if (best < 0) break;
     mote_plan_entry *e = &p[best];
-    /* Candidate offsets: 0 and the end of every overlapping placed buffer;
-     * take the lowest that collides with no overlapping placed buffer. */
+    /* Candidates: 0 and the end of every overlapping placed buffer. */
     uint64_t chosen = UINT64_MAX;
     for (uint32_t c = 0; c <= n; c++) {
       uint64_t cand = 0;
@@ -167,13 +179,34 @@ mote_status mote_plan(mote_ctx *ctx, mote_plan_entry *p, size_t *total) {
       }
       if (ok) chosen = cand;
     }
-    if (chosen + SZ(e) > (uint64_t)UINT32_MAX)
-      return mote_fail(ctx, NULL, MOTE_E_OVERFLOW, best, "plan below 4 GiB", 0,
-                       (int64_t)chosen);
+    if (chosen + SZ(e) > (uint64_t)UINT32_MAX) return UINT64_MAX;
     e->link = (uint32_t)chosen;
     e->size |= MOTE_PLAN_PLACED;
     if (chosen + SZ(e) > end) end = chosen + SZ(e);
   }
-  *total = (size_t)end;
+  return end;
+}
+
+mote_status mote_plan(mote_ctx *ctx, mote_plan_entry *p, size_t *total) {
+  mote_model *m = ctx->m;
+  uint32_t n = m->n_tensors + m->n_ops;
+  mote_status st = lifetimes(ctx, p);
+  if (st != MOTE_OK) return st;
+  share(ctx, p);
+  /* Largest-first (TFLM's greedy) suits wide graphs; first-use order
+   * suits chains (MobileNets), where largest-first fragments. */
+  int best_mode = 0;
+  uint64_t best_end = UINT64_MAX;
+  for (int mode = 0; mode < ORDER_COUNT; mode++) {
+    uint64_t end = place_all(p, n, mode);
+    if (end < best_end) {
+      best_end = end;
+      best_mode = mode;
+    }
+  }
+  if (best_end == UINT64_MAX)
+    return mote_fail(ctx, NULL, MOTE_E_OVERFLOW, -1, "plan below 4 GiB", 0, 0);
+  if (best_mode != ORDER_COUNT - 1) place_all(p, n, best_mode);
+  *total = (size_t)best_end;
   return MOTE_OK;
 }
