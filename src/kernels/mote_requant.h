@@ -10,6 +10,7 @@
 #define MOTE_REQUANT_H
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 
 static inline int32_t mote_sat_rdhm(int32_t a, int32_t b) {
@@ -40,6 +41,11 @@ static inline int32_t mote_mul_by_qm(int32_t x, int32_t qm, int shift) {
 static inline int32_t mote_mul_by_qm64(int64_t x, int32_t qm, int shift) {
   int32_t reduced = qm < 0x7FFF0000 ? ((qm + (1 << 15)) >> 16) : 0x7FFF;
   int total_shift = 15 - shift;
+  /* TFLite assumes |x| < 2^47 (true for every real model); corrupt biases
+   * may not respect it, so clamp rather than overflow. */
+  const int64_t lim = (int64_t)1 << 47;
+  if (x >= lim) x = lim - 1;
+  if (x < -lim) x = -lim;
   int64_t r = x * (int64_t)reduced + ((int64_t)1 << (total_shift - 1));
   return (int32_t)(r >> total_shift);
 }
@@ -79,6 +85,46 @@ static inline void mote_quantize_multiplier(double real, int32_t *qm,
   }
   *qm = (int32_t)q_fixed;
   *shift = e;
+}
+
+/*
+** Per-channel requantization parameters, compact: per-channel layers keep
+** one int32 multiplier and one int8 shift per channel (TFLite shifts lie
+** in [-31, 30]); layers whose channels all share one multiplier and shift
+** (per-tensor weights) keep no arrays at all, just mult0/shift0.
+*/
+typedef struct mote_requant_ch {
+  const int32_t *mult; /* [channels], or NULL: every channel uses mult0 */
+  const int8_t *shift; /* [channels], or NULL: every channel uses shift0 */
+  int32_t mult0;
+  int32_t shift0;
+} mote_requant_ch;
+
+/* Multiplier and shift of channel c. */
+static inline int32_t mote_requant_mult(const mote_requant_ch *r, int32_t c) {
+  return r->mult ? r->mult[c] : r->mult0;
+}
+static inline int mote_requant_shift(const mote_requant_ch *r, int32_t c) {
+  return r->shift ? (int)r->shift[c] : (int)r->shift0;
+}
+
+/* Bytes of the arrays for `channels` channels (mult then shift). */
+static inline size_t mote_requant_ch_bytes(uint32_t channels) {
+  return (size_t)channels * (sizeof(int32_t) + sizeof(int8_t));
+}
+
+/*
+** round(r) (half away from zero) clamped to [lo, hi], for float inputs that
+** may be out of range, infinite or NaN (NaN gives 0 clamped): the plain
+** (int32_t)roundf(r) of TFLite is undefined behaviour there.
+*/
+static inline int32_t mote_round_sat_f32(float r, int32_t lo, int32_t hi) {
+  int32_t z = 0 < lo ? lo : (0 > hi ? hi : 0);
+  if (r != r) return z;
+  float v = roundf(r);
+  if (v <= (float)lo) return lo;
+  if (v >= (float)hi) return hi;
+  return (int32_t)v;
 }
 
 static inline int32_t mote_clamp_i32(int32_t v, int32_t lo, int32_t hi) {

@@ -7,27 +7,35 @@
 */
 #include "conv_common.h"
 
-static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+/* Options (decoded in prepare and again at every eval). */
+static void read_opts(const mote_ctx *ctx, const mote_node *node,
+                      mote_conv_opts *o) {
   const fb_buf *b = &ctx->fb;
   const fb_table *t = &node->options;
+  o->padding = fb_i8(b, t, 0, 0);
+  o->stride_w = fb_i32(b, t, 1, 0);
+  o->stride_h = fb_i32(b, t, 2, 0);
+  o->act = fb_i8(b, t, 3, 0);
+  o->dil_w = fb_i32(b, t, 4, 1);
+  o->dil_h = fb_i32(b, t, 5, 1);
+  o->depth_multiplier = 1;
+}
+
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   mote_conv_opts o;
   if (node->options_type != TFL_OPT_NONE &&
       node->options_type != TFL_OPT_CONV2D)
     return mote_fail(ctx, node, MOTE_E_BAD_OPTIONS, -1,
                      "builtin_options_type Conv2DOptions", TFL_OPT_CONV2D,
                      node->options_type);
-  o.padding = fb_i8(b, t, 0, 0);
-  o.stride_w = fb_i32(b, t, 1, 0);
-  o.stride_h = fb_i32(b, t, 2, 0);
-  o.act = fb_i8(b, t, 3, 0);
-  o.dil_w = fb_i32(b, t, 4, 1);
-  o.dil_h = fb_i32(b, t, 5, 1);
-  o.depth_multiplier = 1;
+  read_opts(ctx, node, &o);
   return mote_conv_prepare(ctx, node, &o, 0);
 }
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
-  return mote_conv_eval(ctx, node);
+  mote_conv_opts o;
+  read_opts(ctx, node, &o);
+  return mote_conv_eval(ctx, node, &o, 0);
 }
 
 const mote_op_reg mote_op_CONV_2D = {TFL_OP_CONV_2D, "CONV_2D", prepare, eval,

@@ -10,7 +10,7 @@
 
 #include "../kernels/mote_requant.h"
 #include "../kernels/ref/conv_ref.h"
-#include "op_util.h"
+#include "op_requant.h"
 
 enum {
   MOTE_CONV_K_F32 = 0,
@@ -20,16 +20,19 @@ enum {
   MOTE_CONV_K_HYBRID = 4  /* float32 activations, int8 weights */
 };
 
-/* Everything eval needs, in persistent memory. */
+/*
+** What eval keeps in persistent memory: the kernel's parameters only. The
+** geometry is re-derived from the model (flash) at every eval, the filter
+** type tells int4 from int8, and per-channel arrays follow the struct in
+** the same allocation only when the channels differ.
+*/
 typedef struct mote_conv_data {
-  int32_t kind;
-  int32_t depthwise;
-  int32_t filter_s4;    /* packed int4 weights: unpack into scratch */
-  int32_t filter_count; /* elements of the filter */
-  int32_t in_count;     /* elements of the input (hybrid scratch) */
-  mote_conv_q_params q;
-  mote_conv_f32_params f;
-  mote_conv_hybrid_params h;
+  union {
+    mote_conv_q_params q;
+    mote_conv_f32_params f;
+    mote_conv_hybrid_params h;
+  } p;
+  uint8_t kind;
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -39,14 +42,43 @@ typedef struct mote_conv_opts {
 
 #define MOTE_CONV_ALIGN8(x) (((x) + (size_t)7) & ~(size_t)7)
 
-/* TFLite PopulateConvolutionQuantizationParams: in double,
- * input_scale * filter_scale[c] / output_scale (per-tensor: scale 0). */
-static inline double mote_conv_eff_scale(const mote_tensor *in,
-                                         const mote_tensor *filt,
-                                         const mote_tensor *out,
-                                         uint32_t nscale, uint32_t c) {
-  double fs = (double)mote_tensor_scale(filt, nscale > 1 ? c : 0);
-  return (double)in->scale * fs / (double)out->scale;
+/*
+** Geometry from the tensors and options (prepare validates it; eval
+** recomputes it). Output extents are the ones the op computes; prepare
+** checks the output tensor has them.
+*/
+static inline void mote_conv_geometry(const mote_tensor *in,
+                                      const mote_tensor *filt,
+                                      const mote_conv_opts *o, int depthwise,
+                                      mote_conv_geom *g) {
+  int32_t off;
+  g->batches = in->dims[0];
+  g->in_h = in->dims[1];
+  g->in_w = in->dims[2];
+  g->in_c = in->dims[3];
+  g->filt_h = filt->dims[1];
+  g->filt_w = filt->dims[2];
+  g->stride_h = o->stride_h;
+  g->stride_w = o->stride_w;
+  g->dil_h = o->dil_h;
+  g->dil_w = o->dil_w;
+  if (depthwise) {
+    g->out_c = filt->dims[3];
+    g->filt_in_c = 1;
+    g->depth_multiplier = o->depth_multiplier;
+  } else {
+    g->out_c = filt->dims[0];
+    g->filt_in_c = filt->dims[3];
+    g->depth_multiplier = 1;
+  }
+  g->out_h =
+      mote_conv_out_size(o->padding, g->in_h, g->filt_h, g->stride_h, g->dil_h);
+  g->out_w =
+      mote_conv_out_size(o->padding, g->in_w, g->filt_w, g->stride_w, g->dil_w);
+  g->pad_h = mote_conv_padding(g->stride_h, g->dil_h, g->in_h, g->filt_h,
+                               g->out_h, &off);
+  g->pad_w = mote_conv_padding(g->stride_w, g->dil_w, g->in_w, g->filt_w,
+                               g->out_w, &off);
 }
 
 /*
@@ -129,17 +161,7 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
 
   /* Geometry. */
   mote_conv_geom g;
-  memset(&g, 0, sizeof g);
-  g.batches = in.dims[0];
-  g.in_h = in.dims[1];
-  g.in_w = in.dims[2];
-  g.in_c = in.dims[3];
-  g.filt_h = filt.dims[1];
-  g.filt_w = filt.dims[2];
-  g.stride_h = o->stride_h;
-  g.stride_w = o->stride_w;
-  g.dil_h = o->dil_h;
-  g.dil_w = o->dil_w;
+  mote_conv_geometry(&in, &filt, o, depthwise, &g);
   if (g.filt_h <= 0 || g.filt_w <= 0 || filt.dims[0] <= 0 || filt.dims[3] <= 0)
     return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)filt.index,
                      "non-empty filter", 1, 0);
@@ -147,8 +169,6 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     if (filt.dims[0] != 1)
       return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)filt.index,
                        "depthwise filter dimension 0", 1, filt.dims[0]);
-    g.out_c = filt.dims[3];
-    g.filt_in_c = 1;
     if (g.in_c <= 0)
       return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)in.index,
                        "input channels >= 1", 1, g.in_c);
@@ -156,10 +176,7 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
       return mote_fail(ctx, node, MOTE_E_BAD_OPTIONS, -1,
                        "depth_multiplier * input channels == filter channels",
                        g.out_c, (int64_t)o->depth_multiplier * g.in_c);
-    g.depth_multiplier = o->depth_multiplier;
   } else {
-    g.out_c = filt.dims[0];
-    g.filt_in_c = filt.dims[3];
     if (g.in_c <= 0 || g.in_c % g.filt_in_c != 0)
       return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)in.index,
                        "input channels a multiple of filter channels",
@@ -169,7 +186,6 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
       return mote_fail(ctx, node, MOTE_E_BAD_SHAPE, (int32_t)filt.index,
                        "output channels a multiple of the groups", groups,
                        g.out_c);
-    g.depth_multiplier = 1;
   }
   {
     /* Window positions must stay inside int32 arithmetic in the kernels. */
@@ -182,10 +198,6 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
                        "stride/dilation/filter extent below 2^30",
                        INT32_MAX / 2, span_h > span_w ? span_h : span_w);
   }
-  g.out_h =
-      mote_conv_out_size(o->padding, g.in_h, g.filt_h, g.stride_h, g.dil_h);
-  g.out_w =
-      mote_conv_out_size(o->padding, g.in_w, g.filt_w, g.stride_w, g.dil_w);
   {
     const int32_t want[4] = {g.batches, g.out_h, g.out_w, g.out_c};
     for (uint32_t d = 0; d < 4; d++)
@@ -196,13 +208,6 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
                          : d == 2 ? "output width"
                                   : "output channels",
                          want[d], out.dims[d]);
-  }
-  {
-    int32_t off;
-    g.pad_h =
-        mote_conv_padding(g.stride_h, g.dil_h, g.in_h, g.filt_h, g.out_h, &off);
-    g.pad_w =
-        mote_conv_padding(g.stride_w, g.dil_w, g.in_w, g.filt_w, g.out_w, &off);
   }
 
   /* Bias. */
@@ -261,45 +266,25 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
         mote_act_range_quant(ctx, node, o->act, &out, &act_min_q, &act_max_q));
   }
 
-  /* Hybrid: symmetric input quantization when all weight scales agree. */
-  int32_t asymmetric = 0;
-  if (kind == MOTE_CONV_K_HYBRID) {
-    if (depthwise) {
-      asymmetric = 1;
-    } else {
-      float s0 = mote_tensor_scale(&filt, 0);
-      for (uint32_t c = 1; c < nscale; c++)
-        if (mote_tensor_scale(&filt, c) != s0) asymmetric = 1;
-    }
-  }
+  /* Hybrid: symmetric input quantization when all weight scales agree;
+   * the per-channel scales are kept only when they differ. */
+  const int quantized = kind == MOTE_CONV_K_S8 || kind == MOTE_CONV_K_S16 ||
+                        kind == MOTE_CONV_K_S16B32;
+  const uint32_t oc = (uint32_t)g.out_c;
+  int arrays = 0;
+  if (kind == MOTE_CONV_K_HYBRID) arrays = mote_scales_differ(&filt);
+  int32_t asymmetric = kind == MOTE_CONV_K_HYBRID && (depthwise || arrays);
 
   /* Fixed point: the effective scales must fit the requantizer. */
-  if (kind == MOTE_CONV_K_S8 || kind == MOTE_CONV_K_S16 ||
-      kind == MOTE_CONV_K_S16B32) {
-    const int max_shift = kind == MOTE_CONV_K_S16 ? 14 : 30;
-    for (uint32_t c = 0; c < (uint32_t)g.out_c; c++) {
-      int32_t qm;
-      int sh;
-      mote_quantize_multiplier(mote_conv_eff_scale(&in, &filt, &out, nscale, c),
-                               &qm, &sh);
-      if (sh > max_shift)
-        return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)out.index,
-                         "effective output scale below 2^shift", max_shift, sh);
-    }
-  }
+  if (quantized)
+    MOTE_TRY(mote_rq_check(ctx, node, &in, &filt, &out, oc, MOTE_RQ_DOUBLE,
+                           kind == MOTE_CONV_K_S16 ? 14 : 30, &arrays));
 
   /* Persistent memory and scratch (same calls in both passes). */
-  mote_conv_data *d = (mote_conv_data *)mote_persist(ctx, sizeof *d);
-  int32_t *mult = NULL, *shift = NULL;
-  float *fscale = NULL;
-  size_t oc = (size_t)g.out_c;
-  if (kind == MOTE_CONV_K_S8 || kind == MOTE_CONV_K_S16 ||
-      kind == MOTE_CONV_K_S16B32) {
-    mult = (int32_t *)mote_persist(ctx, oc * sizeof(int32_t));
-    shift = (int32_t *)mote_persist(ctx, oc * sizeof(int32_t));
-  } else if (kind == MOTE_CONV_K_HYBRID) {
-    fscale = (float *)mote_persist(ctx, oc * sizeof(float));
-  }
+  size_t extra = 0;
+  if (arrays)
+    extra = quantized ? mote_requant_ch_bytes(oc) : (size_t)oc * sizeof(float);
+  uint8_t *mem = (uint8_t *)mote_persist(ctx, sizeof(mote_conv_data) + extra);
   size_t scratch = 0;
   if (filter_s4) scratch = filt.count;
   if (kind == MOTE_CONV_K_HYBRID)
@@ -307,114 +292,114 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
               MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
   if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch));
   if (ctx->measuring) return MOTE_OK;
-  if (!d ||
-      (kind != MOTE_CONV_K_F32 && kind != MOTE_CONV_K_HYBRID &&
-       (!mult || !shift)) ||
-      (kind == MOTE_CONV_K_HYBRID && !fscale))
+  if (!mem)
     return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
                      "persistent memory for the op", 1, 0);
 
+  mote_conv_data *d = (mote_conv_data *)(void *)mem;
+  void *arr = mem + sizeof(mote_conv_data);
   memset(d, 0, sizeof *d);
-  d->kind = kind;
-  d->depthwise = depthwise;
-  d->filter_s4 = filter_s4;
-  d->filter_count = (int32_t)filt.count;
-  d->in_count = (int32_t)in.count;
+  d->kind = (uint8_t)kind;
   if (kind == MOTE_CONV_K_F32) {
-    d->f.g = g;
-    d->f.act_min = act_min_f;
-    d->f.act_max = act_max_f;
+    d->p.f.act_min = act_min_f;
+    d->p.f.act_max = act_max_f;
   } else if (kind == MOTE_CONV_K_HYBRID) {
-    for (uint32_t c = 0; c < (uint32_t)g.out_c; c++)
-      fscale[c] = mote_tensor_scale(&filt, nscale > 1 ? c : 0);
-    d->h.g = g;
-    d->h.act_min = act_min_f;
-    d->h.act_max = act_max_f;
-    d->h.asymmetric = asymmetric;
-    d->h.filter_scale = fscale;
-  } else {
-    for (uint32_t c = 0; c < (uint32_t)g.out_c; c++) {
-      int32_t qm;
-      int sh;
-      mote_quantize_multiplier(mote_conv_eff_scale(&in, &filt, &out, nscale, c),
-                               &qm, &sh);
-      mult[c] = qm;
-      shift[c] = (int32_t)sh;
+    mote_conv_hybrid_params *h = &d->p.h;
+    h->filter_scale0 = mote_tensor_scale(&filt, 0);
+    if (arrays) {
+      float *fscale = (float *)arr;
+      for (uint32_t c = 0; c < oc; c++) fscale[c] = mote_tensor_scale(&filt, c);
+      h->filter_scale = fscale;
     }
-    d->q.g = g;
-    d->q.input_offset = kind == MOTE_CONV_K_S8 ? -in.zero_point : 0;
-    d->q.output_offset = kind == MOTE_CONV_K_S8 ? out.zero_point : 0;
-    d->q.act_min = act_min_q;
-    d->q.act_max = act_max_q;
-    d->q.out_mult = mult;
-    d->q.out_shift = shift;
+    h->act_min = act_min_f;
+    h->act_max = act_max_f;
+    h->asymmetric = asymmetric;
+  } else {
+    mote_conv_q_params *q = &d->p.q;
+    mote_rq_fill(&q->rq, arr, &in, &filt, &out, oc, MOTE_RQ_DOUBLE, arrays);
+    q->input_offset = kind == MOTE_CONV_K_S8 ? -in.zero_point : 0;
+    q->output_offset = kind == MOTE_CONV_K_S8 ? out.zero_point : 0;
+    q->act_min = act_min_q;
+    q->act_max = act_max_q;
   }
   node->data = d;
   return MOTE_OK;
 }
 
-static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node) {
+/* Eval shared by both ops (o: the options, decoded again). */
+static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
+                                         const mote_conv_opts *o,
+                                         int depthwise) {
   const mote_conv_data *d = (const mote_conv_data *)node->data;
   const void *in = mote_in(ctx, node, 0);
   const void *filt = mote_in(ctx, node, 1);
   const void *bias = mote_in(ctx, node, 2);
   void *out = mote_out(ctx, node, 0);
+  mote_tensor tin, tfilt;
   if (!d || !in || !filt || !out)
     return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "tensor data present", 1,
                      0);
-  const int dw = d->depthwise;
+  MOTE_TRY(mote_node_input(ctx, node, 0, &tin));
+  MOTE_TRY(mote_node_input(ctx, node, 1, &tfilt));
+  mote_conv_geom g;
+  mote_conv_geometry(&tin, &tfilt, o, depthwise, &g);
   switch (d->kind) {
     case MOTE_CONV_K_F32:
-      if (dw)
-        mote_dwconv2d_f32_ref(&d->f, (const float *)in, (const float *)filt,
-                              (const float *)bias, (float *)out);
+      if (depthwise)
+        mote_dwconv2d_f32_ref(&g, &d->p.f, (const float *)in,
+                              (const float *)filt, (const float *)bias,
+                              (float *)out);
       else
-        mote_conv2d_f32_ref(&d->f, (const float *)in, (const float *)filt,
+        mote_conv2d_f32_ref(&g, &d->p.f, (const float *)in, (const float *)filt,
                             (const float *)bias, (float *)out);
       return MOTE_OK;
     case MOTE_CONV_K_S8: {
       const int8_t *w = (const int8_t *)filt;
-      if (d->filter_s4) {
+      if (tfilt.type == MOTE_INT4) {
         int8_t *un = (int8_t *)node->scratch;
-        mote_conv2d_unpack_s4_ref((const uint8_t *)filt, d->filter_count, un);
+        mote_conv2d_unpack_s4_ref((const uint8_t *)filt, (int32_t)tfilt.count,
+                                  un);
         w = un;
       }
-      if (dw)
-        mote_dwconv2d_s8_ref(&d->q, (const int8_t *)in, w,
+      if (depthwise)
+        mote_dwconv2d_s8_ref(&g, &d->p.q, (const int8_t *)in, w,
                              (const int32_t *)bias, (int8_t *)out);
       else
-        mote_conv2d_s8_ref(&d->q, (const int8_t *)in, w, (const int32_t *)bias,
-                           (int8_t *)out);
+        mote_conv2d_s8_ref(&g, &d->p.q, (const int8_t *)in, w,
+                           (const int32_t *)bias, (int8_t *)out);
       return MOTE_OK;
     }
     case MOTE_CONV_K_S16:
-      if (dw)
-        mote_dwconv2d_s16_ref(&d->q, (const int16_t *)in, (const int8_t *)filt,
-                              (const int64_t *)bias, (int16_t *)out);
+      if (depthwise)
+        mote_dwconv2d_s16_ref(&g, &d->p.q, (const int16_t *)in,
+                              (const int8_t *)filt, (const int64_t *)bias,
+                              (int16_t *)out);
       else
-        mote_conv2d_s16_ref(&d->q, (const int16_t *)in, (const int8_t *)filt,
-                            (const int64_t *)bias, (int16_t *)out);
+        mote_conv2d_s16_ref(&g, &d->p.q, (const int16_t *)in,
+                            (const int8_t *)filt, (const int64_t *)bias,
+                            (int16_t *)out);
       return MOTE_OK;
     case MOTE_CONV_K_S16B32:
-      mote_conv2d_s16b32_ref(&d->q, (const int16_t *)in, (const int8_t *)filt,
-                             (const int32_t *)bias, (int16_t *)out);
+      mote_conv2d_s16b32_ref(&g, &d->p.q, (const int16_t *)in,
+                             (const int8_t *)filt, (const int32_t *)bias,
+                             (int16_t *)out);
       return MOTE_OK;
     case MOTE_CONV_K_HYBRID: {
       uint8_t *s = (uint8_t *)node->scratch;
-      const size_t nb = (size_t)d->h.g.batches;
+      const size_t nb = (size_t)g.batches;
       float *bscale = (float *)(void *)s;
       int32_t *boff =
           (int32_t *)(void *)(s + MOTE_CONV_ALIGN8(nb * sizeof(float)));
       int8_t *q = (int8_t *)(s + MOTE_CONV_ALIGN8(nb * sizeof(float)) +
                              MOTE_CONV_ALIGN8(nb * sizeof(int32_t)));
-      if (dw)
-        mote_dwconv2d_hybrid_ref(&d->h, (const float *)in, (const int8_t *)filt,
-                                 (const float *)bias, (float *)out, q, bscale,
-                                 boff);
+      if (depthwise)
+        mote_dwconv2d_hybrid_ref(&g, &d->p.h, (const float *)in,
+                                 (const int8_t *)filt, (const float *)bias,
+                                 (float *)out, q, bscale, boff);
       else
-        mote_conv2d_hybrid_ref(&d->h, (const float *)in, (const int8_t *)filt,
-                               (const float *)bias, (float *)out, q, bscale,
-                               boff);
+        mote_conv2d_hybrid_ref(&g, &d->p.h, (const float *)in,
+                               (const int8_t *)filt, (const float *)bias,
+                               (float *)out, q, bscale, boff);
       return MOTE_OK;
     }
     default:

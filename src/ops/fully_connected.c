@@ -18,19 +18,26 @@
 
 #include "../kernels/mote_requant.h"
 #include "../kernels/ref/fc_ref.h"
-#include "op_util.h"
+#include "op_requant.h"
 
 enum { FC_F32 = 0, FC_HYBRID, FC_S8, FC_S8W4, FC_S16, FC_S16_ACC32 };
 
+/*
+** Persistent op data: the kernel's parameters and extents (kept rather
+** than re-read from the model at eval: FC layers are often tiny, and the
+** 12 bytes mostly fill the struct's padding). Per-unit arrays (multipliers
+** and shifts, or hybrid float scales) follow in the same allocation, and
+** only when the units differ.
+*/
 typedef struct fc_data {
-  int32_t kind;
-  mote_fc_q_params q;
-  mote_fc_f32_params f;
-  mote_fc_hybrid_params h;
+  union {
+    mote_fc_q_params q;
+    mote_fc_f32_params f;
+    mote_fc_hybrid_params h;
+  } p;
+  mote_fc_dims n;
+  uint8_t kind;
 } fc_data;
-
-/* Byte offset of the per-unit arrays behind fc_data. */
-#define FC_ARR_OFF ((sizeof(fc_data) + 7u) & ~(size_t)7u)
 
 static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
                         const mote_tensor *t, const char *what,
@@ -153,7 +160,7 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   if (has_bias) MOTE_TRY(mote_node_input(ctx, node, 2, &bias));
   MOTE_TRY(mote_node_output(ctx, node, 0, &out));
 
-  int32_t kind;
+  int32_t kind = FC_F32;
   MOTE_TRY(pick_kind(ctx, node, &in, &w, has_bias ? &bias : NULL, &out, &kind));
   if (weights_format != 0)
     return fail(ctx, node, MOTE_E_UNSUPPORTED, &w,
@@ -236,73 +243,58 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
     return fail(ctx, node, MOTE_E_BAD_BUFFER, &w, "packed int4 weights bytes",
                 (int64_t)((w.count + 1u) / 2u), (int64_t)w.bytes);
 
+  /* Requantization: per-unit arrays only when the units differ. */
+  int arrays = 0;
+  const int how = per_channel ? MOTE_RQ_DOUBLE : MOTE_RQ_FLOAT_PRODUCT;
+  if (quantized)
+    MOTE_TRY(mote_rq_check(ctx, node, &in, &w, &out, (uint32_t)units, how,
+                           kind == FC_S16 ? 14 : 30, &arrays));
+  if (kind == FC_HYBRID) arrays = mote_scales_differ(&w);
+
   /* Memory: op data, per-unit arrays, scratch. */
   size_t arr = 0;
-  if (quantized) arr = 2u * sizeof(int32_t) * (size_t)units;
-  if (kind == FC_HYBRID) arr = sizeof(float) * (size_t)units;
-  uint8_t *mem = (uint8_t *)mote_persist(ctx, FC_ARR_OFF + arr);
+  if (arrays)
+    arr = quantized ? mote_requant_ch_bytes((uint32_t)units)
+                    : sizeof(float) * (size_t)units;
+  uint8_t *mem = (uint8_t *)mote_persist(ctx, sizeof(fc_data) + arr);
   if (kind == FC_HYBRID)
     MOTE_TRY(mote_request_scratch(ctx, node, (size_t)depth));
   if (!mem) return MOTE_OK;
 
   fc_data *d = (fc_data *)(void *)mem;
+  void *tail = mem + sizeof(fc_data);
   memset(d, 0, sizeof *d);
-  d->kind = kind;
+  d->kind = (uint8_t)kind;
+  d->n.batches = batches;
+  d->n.depth = depth;
+  d->n.units = units;
   node->data = d;
   if (kind == FC_F32) {
-    d->f.batches = batches;
-    d->f.depth = depth;
-    d->f.units = units;
-    d->f.act_min = f_min;
-    d->f.act_max = f_max;
+    d->p.f.act_min = f_min;
+    d->p.f.act_max = f_max;
     return MOTE_OK;
   }
   if (kind == FC_HYBRID) {
-    float *scales = (float *)(void *)(mem + FC_ARR_OFF);
-    for (int32_t u = 0; u < units; u++)
-      scales[u] = mote_tensor_scale(&w, w.nscale > 1 ? (uint32_t)u : 0u);
-    d->h.batches = batches;
-    d->h.depth = depth;
-    d->h.units = units;
-    d->h.asymmetric = asym ? 1 : 0;
-    d->h.weight_scales = scales;
-    d->h.act_min = f_min;
-    d->h.act_max = f_max;
+    mote_fc_hybrid_params *h = &d->p.h;
+    h->weight_scale0 = mote_tensor_scale(&w, 0);
+    if (arrays) {
+      float *scales = (float *)tail;
+      for (int32_t u = 0; u < units; u++)
+        scales[u] = mote_tensor_scale(&w, (uint32_t)u);
+      h->weight_scale = scales;
+    }
+    h->asymmetric = asym ? 1 : 0;
+    h->act_min = f_min;
+    h->act_max = f_max;
     return MOTE_OK;
   }
-  int32_t *mult = (int32_t *)(void *)(mem + FC_ARR_OFF);
-  int32_t *shift = mult + units;
-  if (per_channel) {
-    for (int32_t u = 0; u < units; u++) {
-      double real = (double)in.scale *
-                    (double)mote_tensor_scale(&w, (uint32_t)u) /
-                    (double)out.scale;
-      int sh;
-      mote_quantize_multiplier(real, &mult[u], &sh);
-      shift[u] = sh;
-    }
-  } else {
-    /* TFLite multiplies the two float scales in float here. */
-    double real = (double)(in.scale * w.scale) / (double)out.scale;
-    int32_t m;
-    int sh;
-    mote_quantize_multiplier(real, &m, &sh);
-    for (int32_t u = 0; u < units; u++) {
-      mult[u] = m;
-      shift[u] = sh;
-    }
-  }
-  d->q.batches = batches;
-  d->q.depth = depth;
-  d->q.units = units;
-  d->q.input_offset = in.type == MOTE_INT8 ? -in.zero_point : 0;
-  d->q.filter_offset = per_channel ? 0 : -w.zero_point;
-  d->q.output_offset = out.type == MOTE_INT8 ? out.zero_point : 0;
-  d->q.mult = mult;
-  d->q.shift = shift;
-  d->q.act_min = act_min;
-  d->q.act_max = act_max;
-  (void)asym;
+  mote_fc_q_params *q = &d->p.q;
+  mote_rq_fill(&q->rq, tail, &in, &w, &out, (uint32_t)units, how, arrays);
+  q->input_offset = in.type == MOTE_INT8 ? -in.zero_point : 0;
+  q->filter_offset = per_channel ? 0 : -w.zero_point;
+  q->output_offset = out.type == MOTE_INT8 ? out.zero_point : 0;
+  q->act_min = act_min;
+  q->act_max = act_max;
   return MOTE_OK;
 }
 
@@ -312,30 +304,31 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const void *w = mote_in(ctx, node, 1);
   const void *bias = mote_in(ctx, node, 2);
   void *out = mote_out(ctx, node, 0);
+  const mote_fc_dims *n = &d->n;
   switch (d->kind) {
     case FC_F32:
-      mote_fc_f32_ref(&d->f, (const float *)in, (const float *)w,
+      mote_fc_f32_ref(n, &d->p.f, (const float *)in, (const float *)w,
                       (const float *)bias, (float *)out);
       break;
     case FC_HYBRID:
-      mote_fc_hybrid_ref(&d->h, (const float *)in, (const int8_t *)w,
+      mote_fc_hybrid_ref(n, &d->p.h, (const float *)in, (const int8_t *)w,
                          (const float *)bias, (float *)out,
                          (int8_t *)node->scratch);
       break;
     case FC_S8:
-      mote_fc_s8_ref(&d->q, (const int8_t *)in, (const int8_t *)w,
+      mote_fc_s8_ref(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
                      (const int32_t *)bias, (int8_t *)out);
       break;
     case FC_S8W4:
-      mote_fc_s8w4_ref(&d->q, (const int8_t *)in, (const uint8_t *)w,
+      mote_fc_s8w4_ref(n, &d->p.q, (const int8_t *)in, (const uint8_t *)w,
                        (const int32_t *)bias, (int8_t *)out);
       break;
     case FC_S16:
-      mote_fc_s16_ref(&d->q, (const int16_t *)in, (const int8_t *)w,
+      mote_fc_s16_ref(n, &d->p.q, (const int16_t *)in, (const int8_t *)w,
                       (const int64_t *)bias, (int16_t *)out);
       break;
     case FC_S16_ACC32:
-      mote_fc_s16_acc32_ref(&d->q, (const int16_t *)in, (const int8_t *)w,
+      mote_fc_s16_acc32_ref(n, &d->p.q, (const int16_t *)in, (const int8_t *)w,
                             (const int32_t *)bias, (int16_t *)out);
       break;
     default:

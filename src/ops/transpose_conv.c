@@ -16,18 +16,23 @@
 
 #include "../kernels/mote_requant.h"
 #include "../kernels/ref/tconv_ref.h"
-#include "op_util.h"
+#include "op_requant.h"
 
 enum { TC_F32 = 0, TC_S8, TC_S16 };
 
+/*
+** Persistent op data: the kernel's parameters only (the geometry is
+** re-derived from the model at eval); per-channel multipliers and shifts
+** follow in the same allocation only when the channels differ.
+*/
 typedef struct tconv_data {
-  int32_t kind;
-  int32_t bias16; /* int16 bias widened to int64 at eval (16x8) */
-  size_t acc_bytes;
-  mote_tconv_params p;
+  union {
+    mote_tconv_q_params q;
+    mote_tconv_f32_params f;
+  } p;
+  uint8_t kind;
+  uint8_t bias16; /* int16 bias widened to int64 at eval (16x8) */
 } tconv_data;
-
-#define TC_ARR_OFF ((sizeof(tconv_data) + 7u) & ~(size_t)7u)
 
 static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
                         const mote_tensor *t, const char *what,
@@ -49,6 +54,41 @@ static int32_t tconv_pad(int padding, int32_t stride, int32_t extent,
   return (int32_t)(total / 2);
 }
 
+/* Options prepare validates and eval decodes again. */
+typedef struct tconv_opts {
+  int padding, act;
+  int32_t stride_w, stride_h;
+} tconv_opts;
+
+static void read_opts(const mote_ctx *ctx, const mote_node *node,
+                      tconv_opts *o) {
+  const fb_buf *fb = &ctx->fb;
+  const fb_table *opt = &node->options;
+  o->padding = (int)fb_i8(fb, opt, 0, TFL_PAD_SAME);
+  o->stride_w = fb_i32(fb, opt, 1, 0);
+  o->stride_h = fb_i32(fb, opt, 2, 0);
+  o->act = (int)fb_i8(fb, opt, 3, TFL_ACT_NONE);
+}
+
+/* Geometry from input, weights, output and options (prepare and eval). */
+static void tconv_geometry(const mote_tensor *in, const mote_tensor *w,
+                           const mote_tensor *out, const tconv_opts *o,
+                           mote_tconv_geom *g) {
+  g->batches = in->dims[0];
+  g->in_h = in->dims[1];
+  g->in_w = in->dims[2];
+  g->in_c = in->dims[3];
+  g->out_h = out->dims[1];
+  g->out_w = out->dims[2];
+  g->out_c = w->dims[0];
+  g->f_h = w->dims[1];
+  g->f_w = w->dims[2];
+  g->stride_h = o->stride_h;
+  g->stride_w = o->stride_w;
+  g->pad_h = tconv_pad(o->padding, o->stride_h, g->out_h, g->f_h);
+  g->pad_w = tconv_pad(o->padding, o->stride_w, g->out_w, g->f_w);
+}
+
 static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   MOTE_TRY(mote_expect_ninputs(ctx, node, 3, 4));
   if (mote_node_noutputs(node) != 1)
@@ -58,12 +98,10 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
       node->options_type != TFL_OPT_TRANSPOSE_CONV)
     return fail(ctx, node, MOTE_E_BAD_OPTIONS, NULL, "TransposeConvOptions",
                 TFL_OPT_TRANSPOSE_CONV, node->options_type);
-  const fb_buf *fb = &ctx->fb;
-  const fb_table *opt = &node->options;
-  int padding = (int)fb_i8(fb, opt, 0, TFL_PAD_SAME);
-  int32_t stride_w = fb_i32(fb, opt, 1, 0);
-  int32_t stride_h = fb_i32(fb, opt, 2, 0);
-  int act = (int)fb_i8(fb, opt, 3, TFL_ACT_NONE);
+  tconv_opts o;
+  read_opts(ctx, node, &o);
+  const int padding = o.padding, act = o.act;
+  const int32_t stride_w = o.stride_w, stride_h = o.stride_h;
   if (padding != TFL_PAD_SAME && padding != TFL_PAD_VALID)
     return fail(ctx, node, MOTE_E_BAD_OPTIONS, NULL, "padding SAME or VALID",
                 TFL_PAD_SAME, padding);
@@ -201,53 +239,37 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
                                   &act_max));
   }
 
+  /* Requantization: per-channel arrays only when the channels differ. */
+  int arrays = 0;
+  if (kind != TC_F32)
+    MOTE_TRY(mote_rq_check(ctx, node, &in, &w, &out, (uint32_t)out_c,
+                           MOTE_RQ_DOUBLE, kind == TC_S16 ? 14 : 30, &arrays));
+
   /* Memory. */
   size_t acc_bytes = 0, scratch = 0;
   if (kind == TC_S8) acc_bytes = out.count * sizeof(int32_t);
   if (kind == TC_S16) acc_bytes = out.count * sizeof(int64_t);
   scratch = acc_bytes + (bias16 ? (size_t)out_c * sizeof(int64_t) : 0u);
-  size_t arr = kind == TC_F32 ? 0u : 2u * sizeof(int32_t) * (size_t)out_c;
-  uint8_t *mem = (uint8_t *)mote_persist(ctx, TC_ARR_OFF + arr);
+  size_t arr = arrays ? mote_requant_ch_bytes((uint32_t)out_c) : 0u;
+  uint8_t *mem = (uint8_t *)mote_persist(ctx, sizeof(tconv_data) + arr);
   if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch));
   if (!mem) return MOTE_OK;
 
   tconv_data *d = (tconv_data *)(void *)mem;
   memset(d, 0, sizeof *d);
-  d->kind = kind;
-  d->bias16 = bias16;
-  d->acc_bytes = acc_bytes;
-  mote_tconv_params *p = &d->p;
-  p->batches = in.dims[0];
-  p->in_h = in.dims[1];
-  p->in_w = in.dims[2];
-  p->in_c = in.dims[3];
-  p->out_h = out.dims[1];
-  p->out_w = out.dims[2];
-  p->out_c = out_c;
-  p->f_h = w.dims[1];
-  p->f_w = w.dims[2];
-  p->stride_h = stride_h;
-  p->stride_w = stride_w;
-  p->pad_h = tconv_pad(padding, stride_h, p->out_h, p->f_h);
-  p->pad_w = tconv_pad(padding, stride_w, p->out_w, p->f_w);
-  p->f_act_min = f_min;
-  p->f_act_max = f_max;
-  p->act_min = act_min;
-  p->act_max = act_max;
-  if (kind != TC_F32) {
-    int32_t *mult = (int32_t *)(void *)(mem + TC_ARR_OFF);
-    int32_t *shift = mult + out_c;
-    for (int32_t c = 0; c < out_c; c++) {
-      float ws = mote_tensor_scale(&w, w.nscale > 1 ? (uint32_t)c : 0u);
-      double real = (double)in.scale * (double)ws / (double)out.scale;
-      int sh;
-      mote_quantize_multiplier(real, &mult[c], &sh);
-      shift[c] = sh;
-    }
-    p->mult = mult;
-    p->shift = shift;
-    p->input_offset = kind == TC_S8 ? -in.zero_point : 0;
-    p->output_offset = kind == TC_S8 ? out.zero_point : 0;
+  d->kind = (uint8_t)kind;
+  d->bias16 = (uint8_t)bias16;
+  if (kind == TC_F32) {
+    d->p.f.act_min = f_min;
+    d->p.f.act_max = f_max;
+  } else {
+    mote_tconv_q_params *q = &d->p.q;
+    mote_rq_fill(&q->rq, mem + sizeof(tconv_data), &in, &w, &out,
+                 (uint32_t)out_c, MOTE_RQ_DOUBLE, arrays);
+    q->input_offset = kind == TC_S8 ? -in.zero_point : 0;
+    q->output_offset = kind == TC_S8 ? out.zero_point : 0;
+    q->act_min = act_min;
+    q->act_max = act_max;
   }
   node->data = d;
   return MOTE_OK;
@@ -259,27 +281,35 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const void *in = mote_in(ctx, node, 2);
   const void *bias = mote_in(ctx, node, 3);
   void *out = mote_out(ctx, node, 0);
+  mote_tensor tw, tin, tout;
+  tconv_opts o;
+  mote_tconv_geom g;
+  MOTE_TRY(mote_node_input(ctx, node, 1, &tw));
+  MOTE_TRY(mote_node_input(ctx, node, 2, &tin));
+  MOTE_TRY(mote_node_output(ctx, node, 0, &tout));
+  read_opts(ctx, node, &o);
+  tconv_geometry(&tin, &tw, &tout, &o, &g);
   switch (d->kind) {
     case TC_F32:
-      mote_tconv_f32_ref(&d->p, (const float *)in, (const float *)w,
+      mote_tconv_f32_ref(&g, &d->p.f, (const float *)in, (const float *)w,
                          (const float *)bias, (float *)out);
       break;
     case TC_S8:
-      mote_tconv_s8_ref(&d->p, (const int8_t *)in, (const int8_t *)w,
+      mote_tconv_s8_ref(&g, &d->p.q, (const int8_t *)in, (const int8_t *)w,
                         (const int32_t *)bias, (int8_t *)out,
                         (int32_t *)node->scratch);
       break;
     case TC_S16: {
       const int64_t *b64 = (const int64_t *)bias;
       if (d->bias16 && bias) {
-        int64_t *wide =
-            (int64_t *)(void *)((uint8_t *)node->scratch + d->acc_bytes);
+        int64_t *wide = (int64_t *)(void *)((uint8_t *)node->scratch +
+                                            tout.count * sizeof(int64_t));
         const int16_t *b16 = (const int16_t *)bias;
-        for (int32_t c = 0; c < d->p.out_c; c++) wide[c] = b16[c];
+        for (int32_t c = 0; c < g.out_c; c++) wide[c] = b16[c];
         b64 = wide;
       }
-      mote_tconv_s16_ref(&d->p, (const int16_t *)in, (const int8_t *)w, b64,
-                         (int16_t *)out, (int64_t *)node->scratch);
+      mote_tconv_s16_ref(&g, &d->p.q, (const int16_t *)in, (const int8_t *)w,
+                         b64, (int16_t *)out, (int64_t *)node->scratch);
       break;
     }
     default:

@@ -126,28 +126,30 @@ static size_t wcount(const cfg *k) {
 
 static const int32_t ONE_M[8] = {1 << 30, 1 << 30, 1 << 30, 1 << 30,
                                  1 << 30, 1 << 30, 1 << 30, 1 << 30};
-static const int32_t ONE_S[8] = {1, 1, 1, 1, 1, 1, 1, 1}; /* 1.0 */
+static const int8_t ONE_S[8] = {1, 1, 1, 1, 1, 1, 1, 1}; /* 1.0 */
 /* 0.25 = 2^30 * 2^(-1-31): the final rounding shift is by one bit */
-static const int32_t QUARTER_S[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+static const int8_t QUARTER_S[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
 
 static void test_s8_box_same(void) {
   mh_case = "s8 3x3 box SAME";
   cfg k = {1, 3, 3, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0};
+  mote_conv_geom g;
   mote_conv_q_params p;
   memset(&p, 0, sizeof p);
-  geom_of(&k, &p.g);
+  geom_of(&k, &g);
   p.input_offset = -5; /* input zero point 5 */
   p.output_offset = -3;
   p.act_min = -128;
   p.act_max = 127;
-  p.out_mult = ONE_M;
-  p.out_shift = ONE_S;
+  /* per-tensor form: no arrays, every channel uses mult0/shift0 */
+  p.rq.mult0 = 1 << 30;
+  p.rq.shift0 = 1;
   int8_t x[9], w[9], y[9];
   for (int i = 0; i < 9; i++) {
     x[i] = (int8_t)(i + 1 + 5);
     w[i] = 1;
   }
-  mote_conv2d_s8_ref(&p, x, w, NULL, y);
+  mote_conv2d_s8_ref(&g, &p, x, w, NULL, y);
   const int want[9] = {12, 21, 16, 27, 45, 33, 24, 39, 28};
   for (int i = 0; i < 9; i++)
     MH_CHECK(y[i] == want[i] - 3, "y[%d] = %d, want %d", i, y[i], want[i] - 3);
@@ -155,7 +157,7 @@ static void test_s8_box_same(void) {
   int32_t bias = 100;
   p.act_min = -3;
   p.act_max = 60;
-  mote_conv2d_s8_ref(&p, x, w, &bias, y);
+  mote_conv2d_s8_ref(&g, &p, x, w, &bias, y);
   for (int i = 0; i < 9; i++)
     MH_CHECK(y[i] == 60, "clamped y[%d] = %d, want 60", i, y[i]);
 }
@@ -167,20 +169,21 @@ static void test_s8_zero_point_extremes(void) {
   for (int t = 0; t < 2; t++) {
     mh_case = t ? "s8 zp 127" : "s8 zp -128";
     cfg k = {1, 4, 3, 2, 3, 3, 2, 2, 2, 2, 1, 1, 1, 0};
+    mote_conv_geom g;
     mote_conv_q_params p;
     memset(&p, 0, sizeof p);
-    geom_of(&k, &p.g);
+    geom_of(&k, &g);
     p.input_offset = -zps[t];
     p.output_offset = 10;
     p.act_min = -128;
     p.act_max = 127;
-    p.out_mult = ONE_M;
-    p.out_shift = ONE_S;
+    p.rq.mult = ONE_M;
+    p.rq.shift = ONE_S;
     int8_t x[24], w[36], y[2 * 2 * 2];
     for (int i = 0; i < 24; i++) x[i] = (int8_t)zps[t];
     for (int i = 0; i < 36; i++) w[i] = (int8_t)(i % 2 ? 127 : -128);
     int32_t bias[2] = {-7, 20};
-    mote_conv2d_s8_ref(&p, x, w, bias, y);
+    mote_conv2d_s8_ref(&g, &p, x, w, bias, y);
     for (int i = 0; i < 8; i++)
       MH_CHECK(y[i] == bias[i % 2] + 10, "y[%d] = %d, want %d", i, y[i],
                bias[i % 2] + 10);
@@ -191,19 +194,20 @@ static void test_s8_saturation(void) {
   mh_case = "s8 saturation";
   /* 1x1 conv, 2 channels in, out = x0*w0 + x1*w1 (multiplier 1). */
   cfg k = {1, 1, 2, 2, 1, 1, 2, 2, 1, 1, 1, 1, 0, 0};
+  mote_conv_geom g;
   mote_conv_q_params p;
   memset(&p, 0, sizeof p);
-  geom_of(&k, &p.g);
+  geom_of(&k, &g);
   p.input_offset = 128; /* zp -128: x = 127 is real 255 */
   p.output_offset = 0;
   p.act_min = -128;
   p.act_max = 127;
-  p.out_mult = ONE_M;
-  p.out_shift = ONE_S;
+  p.rq.mult = ONE_M;
+  p.rq.shift = ONE_S;
   int8_t x[4] = {127, 127, -128, -127};
   int8_t w[4] = {127, 127, -128, -128};
   int8_t y[4];
-  mote_conv2d_s8_ref(&p, x, w, NULL, y);
+  mote_conv2d_s8_ref(&g, &p, x, w, NULL, y);
   MH_CHECK(y[0] == 127 && y[1] == -128, "pixel 0: %d %d", y[0], y[1]);
   /* pixel 1: real (0, 1): ch0 = 127, ch1 = -128 -> 127, -128 */
   MH_CHECK(y[2] == 127 && y[3] == -128, "pixel 1: %d %d", y[2], y[3]);
@@ -213,18 +217,32 @@ static void test_s8_rounding_ties(void) {
   mh_case = "s8 ties (x0.25)";
   /* 1x1 conv with weight 1 and multiplier 0.25: round half away from 0. */
   cfg k = {1, 1, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+  mote_conv_geom g;
   mote_conv_q_params p;
   memset(&p, 0, sizeof p);
-  geom_of(&k, &p.g);
+  geom_of(&k, &g);
   p.act_min = -128;
   p.act_max = 127;
-  p.out_mult = ONE_M;
-  p.out_shift = QUARTER_S;
+  p.rq.mult = ONE_M;
+  p.rq.shift = QUARTER_S;
   int8_t x[6] = {6, -6, 2, -2, 10, -10}, w[1] = {1}, y[6];
   const int want[6] = {2, -2, 1, -1, 3, -3};
-  mote_conv2d_s8_ref(&p, x, w, NULL, y);
+  mote_conv2d_s8_ref(&g, &p, x, w, NULL, y);
   for (int i = 0; i < 6; i++)
     MH_CHECK(y[i] == want[i], "y[%d] = %d, want %d", i, y[i], want[i]);
+  /* the same through the per-tensor form of the requantization */
+  mh_case = "s8 ties (x0.25), per-tensor form";
+  p.rq.mult = NULL;
+  p.rq.shift = NULL;
+  p.rq.mult0 = 1 << 30;
+  p.rq.shift0 = -1;
+  memset(y, 0, sizeof y);
+  mote_conv2d_s8_ref(&g, &p, x, w, NULL, y);
+  for (int i = 0; i < 6; i++)
+    MH_CHECK(y[i] == want[i], "y[%d] = %d, want %d", i, y[i], want[i]);
+  mote_dwconv2d_s8_ref(&g, &p, x, w, NULL, y);
+  for (int i = 0; i < 6; i++)
+    MH_CHECK(y[i] == want[i], "dw y[%d] = %d, want %d", i, y[i], want[i]);
 }
 
 static void test_s16_requantizers(void) {
@@ -232,39 +250,40 @@ static void test_s16_requantizers(void) {
    * rounding shift) rounds half up; the int32 path rounds half away. */
   mh_case = "s16 ties";
   cfg k = {1, 1, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+  mote_conv_geom g;
   mote_conv_q_params p;
   memset(&p, 0, sizeof p);
-  geom_of(&k, &p.g);
+  geom_of(&k, &g);
   p.act_min = -32768;
   p.act_max = 32767;
-  p.out_mult = ONE_M;
-  p.out_shift = QUARTER_S;
+  p.rq.mult = ONE_M;
+  p.rq.shift = QUARTER_S;
   int16_t x[4] = {6, -6, 2, -2}, y[4];
   int8_t w[1] = {1};
   const int want64[4] = {2, -1, 1, 0}, want32[4] = {2, -2, 1, -1};
-  mote_conv2d_s16_ref(&p, x, w, NULL, y);
+  mote_conv2d_s16_ref(&g, &p, x, w, NULL, y);
   for (int i = 0; i < 4; i++)
     MH_CHECK(y[i] == want64[i], "int64 path y[%d] = %d, want %d", i, y[i],
              want64[i]);
-  mote_conv2d_s16b32_ref(&p, x, w, NULL, y);
+  mote_conv2d_s16b32_ref(&g, &p, x, w, NULL, y);
   for (int i = 0; i < 4; i++)
     MH_CHECK(y[i] == want32[i], "int32 path y[%d] = %d, want %d", i, y[i],
              want32[i]);
-  mote_dwconv2d_s16_ref(&p, x, w, NULL, y);
+  mote_dwconv2d_s16_ref(&g, &p, x, w, NULL, y);
   for (int i = 0; i < 4; i++)
     MH_CHECK(y[i] == want64[i], "dw int64 path y[%d] = %d, want %d", i, y[i],
              want64[i]);
 
   mh_case = "s16 saturation";
-  p.out_shift = ONE_S;
+  p.rq.shift = ONE_S;
   int16_t xs[4] = {32767, -32768, 300, -300};
   int8_t ws[1] = {-128};
   int64_t b64 = 1000;
   int32_t b32 = 1000;
-  mote_conv2d_s16_ref(&p, xs, ws, &b64, y);
+  mote_conv2d_s16_ref(&g, &p, xs, ws, &b64, y);
   MH_CHECK(y[0] == -32768 && y[1] == 32767 && y[2] == -32768 && y[3] == 32767,
            "int64 path %d %d %d %d", y[0], y[1], y[2], y[3]);
-  mote_conv2d_s16b32_ref(&p, xs, ws, &b32, y);
+  mote_conv2d_s16b32_ref(&g, &p, xs, ws, &b32, y);
   MH_CHECK(y[0] == -32768 && y[1] == 32767 && y[2] == -32768 && y[3] == 32767,
            "int32 path %d %d %d %d", y[0], y[1], y[2], y[3]);
   /* a clamp narrower than int16 (e.g. RELU) */
@@ -272,7 +291,7 @@ static void test_s16_requantizers(void) {
   p.act_max = 1000;
   int16_t xr[4] = {-1, 1, -7, 7};
   int8_t wr[1] = {100};
-  mote_conv2d_s16_ref(&p, xr, wr, NULL, y);
+  mote_conv2d_s16_ref(&g, &p, xr, wr, NULL, y);
   MH_CHECK(y[0] == 0 && y[1] == 100 && y[2] == 0 && y[3] == 700,
            "relu clamp %d %d %d %d", y[0], y[1], y[2], y[3]);
 }
@@ -281,15 +300,16 @@ static void test_dw_multiplier(void) {
   mh_case = "dw s8 multiplier 2";
   /* 1x2x2x2 input, 2x2 filter VALID, multiplier 2: output 1x1x1x4. */
   cfg k = {1, 2, 2, 2, 2, 2, 1, 4, 1, 1, 1, 1, 0, 1};
+  mote_conv_geom g;
   mote_conv_q_params p;
   memset(&p, 0, sizeof p);
-  geom_of(&k, &p.g);
+  geom_of(&k, &g);
   p.input_offset = 1; /* zp -1 */
   p.output_offset = 0;
   p.act_min = -128;
   p.act_max = 127;
-  p.out_mult = ONE_M;
-  p.out_shift = ONE_S;
+  p.rq.mult = ONE_M;
+  p.rq.shift = ONE_S;
   /* real input: ch0 = 1,2,3,4 ; ch1 = 10,20,30,40 (pixels in order) */
   int8_t x[8] = {0, 9, 1, 19, 2, 29, 3, 39};
   /* weights [1,2,2,4]: oc0 (ch0) = 1, oc1 (ch0) = pixel index, oc2 (ch1)
@@ -303,7 +323,7 @@ static void test_dw_multiplier(void) {
   }
   int32_t bias[4] = {0, 1, 2, 3};
   int8_t y[4];
-  mote_dwconv2d_s8_ref(&p, x, w, bias, y);
+  mote_dwconv2d_s8_ref(&g, &p, x, w, bias, y);
   const int want[4] = {10, 0 + 2 + 6 + 12 + 1, 100 + 2, -100 + 3};
   for (int i = 0; i < 4; i++)
     MH_CHECK(y[i] == want[i], "y[%d] = %d, want %d", i, y[i], want[i]);
@@ -312,9 +332,10 @@ static void test_dw_multiplier(void) {
 static void test_f32_hand(void) {
   mh_case = "f32 conv/dw hand";
   cfg k = {1, 3, 3, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0};
+  mote_conv_geom g;
   mote_conv_f32_params p;
   memset(&p, 0, sizeof p);
-  geom_of(&k, &p.g);
+  geom_of(&k, &g);
   p.act_min = -INFINITY;
   p.act_max = INFINITY;
   float x[9], w[9], y[9], bias = 0.5f;
@@ -322,15 +343,15 @@ static void test_f32_hand(void) {
     x[i] = (float)(i + 1);
     w[i] = 0.25f;
   }
-  mote_conv2d_f32_ref(&p, x, w, &bias, y);
+  mote_conv2d_f32_ref(&g, &p, x, w, &bias, y);
   const float want[9] = {12, 21, 16, 27, 45, 33, 24, 39, 28};
   for (int i = 0; i < 9; i++)
     MH_CHECK(y[i] == want[i] * 0.25f + 0.5f, "conv y[%d] = %g", i, y[i]);
   k.depthwise = 1;
-  geom_of(&k, &p.g);
+  geom_of(&k, &g);
   p.act_min = 0.0f;
   p.act_max = 6.0f;
-  mote_dwconv2d_f32_ref(&p, x, w, &bias, y);
+  mote_dwconv2d_f32_ref(&g, &p, x, w, &bias, y);
   for (int i = 0; i < 9; i++) {
     float e = want[i] * 0.25f + 0.5f;
     e = e > 6.0f ? 6.0f : e;
@@ -353,9 +374,10 @@ static void test_hybrid_hand(void) {
   /* 1x1 conv on 3 pixels, 1 channel; max|x| = 2.54 -> scale 0.02, inputs
    * are exact multiples so q = x / 0.02. */
   cfg k = {1, 1, 3, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 0};
+  mote_conv_geom g;
   mote_conv_hybrid_params p;
   memset(&p, 0, sizeof p);
-  geom_of(&k, &p.g);
+  geom_of(&k, &g);
   p.act_min = -INFINITY;
   p.act_max = INFINITY;
   const float fs[2] = {0.5f, 0.5f};
@@ -364,7 +386,7 @@ static void test_hybrid_hand(void) {
   int8_t w[2] = {10, -3}, q[3];
   float bscale[1];
   int32_t boff[1];
-  mote_conv2d_hybrid_ref(&p, x, w, bias, y, q, bscale, boff);
+  mote_conv2d_hybrid_ref(&g, &p, x, w, bias, y, q, bscale, boff);
   MH_CHECK(q[0] == 127 && q[1] == -50 && q[2] == 0, "q = %d %d %d", q[0], q[1],
            q[2]);
   MH_CHECK(boff[0] == 0, "symmetric zero point %d", boff[0]);
@@ -378,21 +400,29 @@ static void test_hybrid_hand(void) {
   for (int i = 0; i < 6; i++)
     MH_CHECK(fabsf(y[i] - want[i]) <= 1e-6f * (1 + fabsf(want[i])),
              "y[%d] = %.9g, want %.9g", i, y[i], want[i]);
+  /* per-tensor form: one float scale, no array */
+  p.filter_scale = NULL;
+  p.filter_scale0 = 0.5f;
+  memset(y, 0, sizeof y);
+  mote_conv2d_hybrid_ref(&g, &p, x, w, bias, y, q, bscale, boff);
+  for (int i = 0; i < 6; i++)
+    MH_CHECK(fabsf(y[i] - want[i]) <= 1e-6f * (1 + fabsf(want[i])),
+             "per-tensor scale: y[%d] = %.9g, want %.9g", i, y[i], want[i]);
 
   mh_case = "hybrid all-zero batch";
   float z[3] = {0, 0, 0};
-  mote_conv2d_hybrid_ref(&p, z, w, bias, y, q, bscale, boff);
+  mote_conv2d_hybrid_ref(&g, &p, z, w, bias, y, q, bscale, boff);
   MH_CHECK(bscale[0] == 1.0f && y[0] == 1.0f && y[1] == -1.0f,
            "scale %g, y %g %g", bscale[0], y[0], y[1]);
   p.asymmetric = 1;
-  mote_conv2d_hybrid_ref(&p, z, w, bias, y, q, bscale, boff);
+  mote_conv2d_hybrid_ref(&g, &p, z, w, bias, y, q, bscale, boff);
   MH_CHECK(bscale[0] == 0.0f && boff[0] == 0 && y[0] == 1.0f && y[1] == -1.0f,
            "asym scale %g zp %d, y %g %g", bscale[0], boff[0], y[0], y[1]);
 
   mh_case = "hybrid asymmetric hand";
   /* x in [0, 2.55]: range [0, 2.55], scale 0.01, zero point -128. */
   float xa[3] = {2.55f, 0.0f, 1.0f};
-  mote_conv2d_hybrid_ref(&p, xa, w, NULL, y, q, bscale, boff);
+  mote_conv2d_hybrid_ref(&g, &p, xa, w, NULL, y, q, bscale, boff);
   MH_CHECK(boff[0] == -128, "zero point %d", boff[0]);
   MH_CHECK(q[0] == 127 && q[1] == -128 && q[2] == -28, "q = %d %d %d", q[0],
            q[1], q[2]);
@@ -445,26 +475,28 @@ static void test_random_s8(void) {
       w[i] = (int8_t)mh_randi(-127, 127);
       wd[i] = w[i];
     }
-    int32_t bias[8], mult[8], shift[8];
+    int32_t bias[8], mult[8];
+    int8_t shift[8];
     float fs[8];
     rand_scales(fs, k->oc);
     for (int o = 0; o < k->oc; o++) {
       bias[o] = mh_randi(-20000, 20000);
       int sh;
       ref_qm(0.02 * fs[o] / 0.1, &mult[o], &sh);
-      shift[o] = sh;
+      shift[o] = (int8_t)sh;
     }
     int oh, ow;
     double *acc = ref_acc(k, xd, wd, &oh, &ow);
+    mote_conv_geom g;
     mote_conv_q_params p;
     memset(&p, 0, sizeof p);
-    geom_of(k, &p.g);
+    geom_of(k, &g);
     p.input_offset = -zx;
     p.output_offset = zy;
     p.act_min = -100;
     p.act_max = 120;
-    p.out_mult = mult;
-    p.out_shift = shift;
+    p.rq.mult = mult;
+    p.rq.shift = shift;
     size_t ny = (size_t)k->n * oh * ow * k->oc;
     int8_t *y = malloc(ny);
     int64_t *want = malloc(ny * sizeof *want);
@@ -475,9 +507,9 @@ static void test_random_s8(void) {
           ref_clamp((int64_t)ref_mbqm(a, mult[o], shift[o]) + zy, -100, 120);
     }
     if (k->depthwise)
-      mote_dwconv2d_s8_ref(&p, x, w, bias, y);
+      mote_dwconv2d_s8_ref(&g, &p, x, w, bias, y);
     else
-      mote_conv2d_s8_ref(&p, x, w, bias, y);
+      mote_conv2d_s8_ref(&g, &p, x, w, bias, y);
     mh_expect_ints("s8", y, MOTE_INT8, want, ny, 0);
     free(x);
     free(w);
@@ -506,7 +538,8 @@ static void test_random_s16(void) {
       wd[i] = w[i];
     }
     int64_t b64[8];
-    int32_t b32[8], mult[8], shift[8];
+    int32_t b32[8], mult[8];
+    int8_t shift[8];
     float fs[8];
     rand_scales(fs, k->oc);
     for (int o = 0; o < k->oc; o++) {
@@ -514,17 +547,18 @@ static void test_random_s16(void) {
       b64[o] = b32[o];
       int sh;
       ref_qm(0.0003 * fs[o] / 0.002, &mult[o], &sh);
-      shift[o] = sh;
+      shift[o] = (int8_t)sh;
     }
     int oh, ow;
     double *acc = ref_acc(k, xd, wd, &oh, &ow);
+    mote_conv_geom g;
     mote_conv_q_params p;
     memset(&p, 0, sizeof p);
-    geom_of(k, &p.g);
+    geom_of(k, &g);
     p.act_min = -30000;
     p.act_max = 32767;
-    p.out_mult = mult;
-    p.out_shift = shift;
+    p.rq.mult = mult;
+    p.rq.shift = shift;
     size_t ny = (size_t)k->n * oh * ow * k->oc;
     int16_t *y = malloc(ny * 2);
     int64_t *w64 = malloc(ny * sizeof *w64), *w32 = malloc(ny * sizeof *w32);
@@ -539,14 +573,14 @@ static void test_random_s16(void) {
     snprintf(name, sizeof name, "random s16 int64 bias #%zu", t);
     mh_case = name;
     if (k->depthwise)
-      mote_dwconv2d_s16_ref(&p, x, w, b64, y);
+      mote_dwconv2d_s16_ref(&g, &p, x, w, b64, y);
     else
-      mote_conv2d_s16_ref(&p, x, w, b64, y);
+      mote_conv2d_s16_ref(&g, &p, x, w, b64, y);
     mh_expect_ints("s16", y, MOTE_INT16, w64, ny, 0);
     if (!k->depthwise) {
       snprintf(name, sizeof name, "random s16 int32 bias #%zu", t);
       mh_case = name;
-      mote_conv2d_s16b32_ref(&p, x, w, b32, y);
+      mote_conv2d_s16b32_ref(&g, &p, x, w, b32, y);
       mh_expect_ints("s16b32", y, MOTE_INT16, w32, ny, 0);
     }
     free(x);
@@ -594,15 +628,16 @@ static void test_random_f32_and_hybrid(void) {
 
     snprintf(name, sizeof name, "random f32 #%zu", t);
     mh_case = name;
+    mote_conv_geom g;
     mote_conv_f32_params pf;
     memset(&pf, 0, sizeof pf);
-    geom_of(k, &pf.g);
+    geom_of(k, &g);
     pf.act_min = -1.5f;
     pf.act_max = 4.0f;
     if (k->depthwise)
-      mote_dwconv2d_f32_ref(&pf, x, wf, bias, y);
+      mote_dwconv2d_f32_ref(&g, &pf, x, wf, bias, y);
     else
-      mote_conv2d_f32_ref(&pf, x, wf, bias, y);
+      mote_conv2d_f32_ref(&g, &pf, x, wf, bias, y);
     mh_expect_floats("f32", y, want, ny, 1e-5);
 
     /* Hybrid: within the input quantization error of the float result
@@ -614,7 +649,6 @@ static void test_random_f32_and_hybrid(void) {
       mh_case = name;
       mote_conv_hybrid_params ph;
       memset(&ph, 0, sizeof ph);
-      geom_of(k, &ph.g);
       ph.act_min = -1.5f;
       ph.act_max = 4.0f;
       ph.asymmetric = asym;
@@ -623,9 +657,9 @@ static void test_random_f32_and_hybrid(void) {
       float bs[2];
       int32_t bo[2];
       if (k->depthwise)
-        mote_dwconv2d_hybrid_ref(&ph, x, wq, bias, y, q, bs, bo);
+        mote_dwconv2d_hybrid_ref(&g, &ph, x, wq, bias, y, q, bs, bo);
       else
-        mote_conv2d_hybrid_ref(&ph, x, wq, bias, y, q, bs, bo);
+        mote_conv2d_hybrid_ref(&g, &ph, x, wq, bias, y, q, bs, bo);
       mh_expect_floats("hybrid~f32", y, want, ny, 0.1);
       /* independent: requantize the input per batch by the formulas */
       size_t per = nx / (size_t)k->n;

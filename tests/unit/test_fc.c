@@ -32,11 +32,27 @@ static int32_t clampi(int64_t v, int32_t lo, int32_t hi) {
 }
 
 /* Per-unit arrays for a multiplier of 2^-k (k >= 0; k = 0 is 1.0). */
-static void pot_mult(int32_t *mult, int32_t *shift, int n, int k) {
+static void pot_mult(int32_t *mult, int8_t *shift, int n, int k) {
   for (int i = 0; i < n; i++) {
     mult[i] = 1 << 30;
-    shift[i] = 1 - k;
+    shift[i] = (int8_t)(1 - k);
   }
+}
+
+/* Quantized kernel parameters with per-unit arrays. */
+static mote_fc_q_params fcq(int32_t in_off, int32_t f_off, int32_t out_off,
+                            const int32_t *mult, const int8_t *shift,
+                            int32_t lo, int32_t hi) {
+  mote_fc_q_params p;
+  memset(&p, 0, sizeof p);
+  p.rq.mult = mult;
+  p.rq.shift = shift;
+  p.input_offset = in_off;
+  p.filter_offset = f_off;
+  p.output_offset = out_off;
+  p.act_min = lo;
+  p.act_max = hi;
+  return p;
 }
 
 /* ---- FULLY_CONNECTED int8 ---- */
@@ -45,16 +61,17 @@ static void test_fc_s8_exact(void) {
   /* multiplier 1.0: y = clamp(sum (x - zx)(w - zw) + bias + zy). */
   enum { B = 3, D = 5, U = 4 };
   int8_t x[B * D], w[U * D], y[B * U];
-  int32_t bias[U], mult[U], shift[U];
+  int32_t bias[U], mult[U];
+  int8_t shift[U];
   for (int i = 0; i < B * D; i++) x[i] = (int8_t)rnd_range(-128, 127);
   for (int i = 0; i < U * D; i++) w[i] = (int8_t)rnd_range(-127, 127);
   for (int i = 0; i < U; i++) bias[i] = rnd_range(-20000, 20000);
   pot_mult(mult, shift, U, 0);
   int32_t zps[] = {-128, 127, 0, 5};
   for (int z = 0; z < 4; z++) {
-    mote_fc_q_params p = {B,           D,    U,     -zps[z], 3,
-                          -zps[3 - z], mult, shift, -128,    127};
-    mote_fc_s8_ref(&p, x, w, bias, y);
+    mote_fc_dims p_n = {B, D, U};
+    mote_fc_q_params p = fcq(-zps[z], 3, -zps[3 - z], mult, shift, -128, 127);
+    mote_fc_s8_ref(&p_n, &p, x, w, bias, y);
     int bad = 0;
     for (int b = 0; b < B; b++)
       for (int u = 0; u < U; u++) {
@@ -67,8 +84,9 @@ static void test_fc_s8_exact(void) {
     CHECK(bad == 0, "zero point %d: %d mismatches", zps[z], bad);
   }
   /* No bias, with a RELU-like clamp window. */
-  mote_fc_q_params p = {B, D, U, 0, 0, 0, mult, shift, -10, 20};
-  mote_fc_s8_ref(&p, x, w, NULL, y);
+  mote_fc_dims p_n = {B, D, U};
+  mote_fc_q_params p = fcq(0, 0, 0, mult, shift, -10, 20);
+  mote_fc_s8_ref(&p_n, &p, x, w, NULL, y);
   int bad = 0;
   for (int b = 0; b < B; b++)
     for (int u = 0; u < U; u++) {
@@ -85,10 +103,12 @@ static void test_fc_s8_saturation_and_rounding(void) {
   int8_t x[4] = {-128, -128, -128, -128};
   int8_t w[8] = {127, 127, 127, 127, -127, -127, -127, -127};
   int8_t y[2];
-  int32_t mult[2], shift[2];
+  int32_t mult[2];
+  int8_t shift[2];
   pot_mult(mult, shift, 2, 0);
-  mote_fc_q_params p = {1, 4, 2, -127, 0, 0, mult, shift, -128, 127};
-  mote_fc_s8_ref(&p, x, w, NULL, y);
+  mote_fc_dims p_n = {1, 4, 2};
+  mote_fc_q_params p = fcq(-127, 0, 0, mult, shift, -128, 127);
+  mote_fc_s8_ref(&p_n, &p, x, w, NULL, y);
   CHECK(y[0] == -128 && y[1] == 127, "saturation: %d %d", y[0], y[1]);
 
   /* multiplier 0.25 with TFLite double rounding: 5 -> 3 (first rounding
@@ -97,13 +117,24 @@ static void test_fc_s8_saturation_and_rounding(void) {
   int8_t xs[1] = {1};
   int8_t ws[4] = {1, 1, 1, 1};
   int32_t bias[4] = {4, 5, -7, -6};
-  int32_t m4[4], s4[4];
+  int32_t m4[4];
+  int8_t s4[4];
   pot_mult(m4, s4, 4, 2);
   int8_t ys[4];
-  mote_fc_q_params q = {1, 1, 4, 0, 0, 0, m4, s4, -128, 127};
-  mote_fc_s8_ref(&q, xs, ws, bias, ys);
+  mote_fc_dims q_n = {1, 1, 4};
+  mote_fc_q_params q = fcq(0, 0, 0, m4, s4, -128, 127);
+  mote_fc_s8_ref(&q_n, &q, xs, ws, bias, ys);
   CHECK(ys[0] == 2 && ys[1] == 2 && ys[2] == -2 && ys[3] == -1,
         "double rounding: %d %d %d %d", ys[0], ys[1], ys[2], ys[3]);
+  /* The same through the per-tensor form (no arrays: mult0/shift0). */
+  q.rq.mult = NULL;
+  q.rq.shift = NULL;
+  q.rq.mult0 = 1 << 30;
+  q.rq.shift0 = -1;
+  memset(ys, 0, sizeof ys);
+  mote_fc_s8_ref(&q_n, &q, xs, ws, bias, ys);
+  CHECK(ys[0] == 2 && ys[1] == 2 && ys[2] == -2 && ys[3] == -1,
+        "per-tensor double rounding: %d %d %d %d", ys[0], ys[1], ys[2], ys[3]);
 }
 
 static void test_fc_s8_per_channel(void) {
@@ -111,10 +142,11 @@ static void test_fc_s8_per_channel(void) {
   int8_t x[2] = {10, -3};
   int8_t w[6] = {2, 1, 2, 1, 2, 1};
   int32_t mult[3] = {1 << 30, 1 << 30, 1 << 30};
-  int32_t shift[3] = {1, 0, -2};
+  int8_t shift[3] = {1, 0, -2};
   int8_t y[3];
-  mote_fc_q_params p = {1, 2, 3, 0, 0, 1, mult, shift, -128, 127};
-  mote_fc_s8_ref(&p, x, w, NULL, y); /* acc = 17 for every unit */
+  mote_fc_dims p_n = {1, 2, 3};
+  mote_fc_q_params p = fcq(0, 0, 1, mult, shift, -128, 127);
+  mote_fc_s8_ref(&p_n, &p, x, w, NULL, y); /* acc = 17 for every unit */
   /* 17 + 1; 17/2 = 8.5 -> 9, + 1; 17/8 = 2.125 -> (9 then 9/4 = 2.25) 2 */
   CHECK(y[0] == 18 && y[1] == 10 && y[2] == 3, "per channel: %d %d %d", y[0],
         y[1], y[2]);
@@ -133,19 +165,23 @@ static void test_fc_s8w4(void) {
   }
   int8_t x[B * D], y4[B * U], y8[B * U];
   for (int i = 0; i < B * D; i++) x[i] = (int8_t)rnd_range(-128, 127);
-  int32_t bias[U] = {100, -100, 7}, mult[U], shift[U];
+  int32_t bias[U] = {100, -100, 7}, mult[U];
+  int8_t shift[U];
   pot_mult(mult, shift, U, 3);
-  mote_fc_q_params p = {B, D, U, 5, 0, -3, mult, shift, -128, 127};
-  mote_fc_s8w4_ref(&p, x, wp, bias, y4);
-  mote_fc_s8_ref(&p, x, wu, bias, y8);
+  mote_fc_dims p_n = {B, D, U};
+  mote_fc_q_params p = fcq(5, 0, -3, mult, shift, -128, 127);
+  mote_fc_s8w4_ref(&p_n, &p, x, wp, bias, y4);
+  mote_fc_s8_ref(&p_n, &p, x, wu, bias, y8);
   CHECK(memcmp(y4, y8, sizeof y4) == 0, "int4 differs from int8 unpacked");
   /* Hand case: bytes 0x78 0x3F are -8, 7, -1, 3. */
   uint8_t hp[2] = {0x78, 0x3F};
   int8_t hx[4] = {1, 2, 3, 4}, hy[1];
-  int32_t m1[1], s1[1];
+  int32_t m1[1];
+  int8_t s1[1];
   pot_mult(m1, s1, 1, 0);
-  mote_fc_q_params h = {1, 4, 1, 0, 0, 0, m1, s1, -128, 127};
-  mote_fc_s8w4_ref(&h, hx, hp, NULL, hy);
+  mote_fc_dims h_n = {1, 4, 1};
+  mote_fc_q_params h = fcq(0, 0, 0, m1, s1, -128, 127);
+  mote_fc_s8w4_ref(&h_n, &h, hx, hp, NULL, hy);
   CHECK(hy[0] == -8 + 14 - 3 + 12, "int4 nibbles: %d", hy[0]);
 }
 
@@ -164,17 +200,19 @@ static void test_fc_s16(void) {
    * accumulator keeps it. Multiplier 2^-20: round(acc / 2^20). */
   int64_t acc0 = (int64_t)D * 32767 * 127;
   int64_t acc1 = (int64_t)D * 32767 * -128;
-  int32_t mult[2], shift[2];
+  int32_t mult[2];
+  int8_t shift[2];
   pot_mult(mult, shift, 2, 20);
   int16_t y[2];
-  mote_fc_q_params p = {1, D, 2, 0, 0, 0, mult, shift, -32768, 32767};
-  mote_fc_s16_ref(&p, x, w, NULL, y);
+  mote_fc_dims p_n = {1, D, 2};
+  mote_fc_q_params p = fcq(0, 0, 0, mult, shift, -32768, 32767);
+  mote_fc_s16_ref(&p_n, &p, x, w, NULL, y);
   CHECK(y[0] == (int16_t)llround((double)acc0 / 1048576.0) &&
             y[1] == (int16_t)llround((double)acc1 / 1048576.0),
         "int64 acc: %d %d", y[0], y[1]);
   /* The int32 accumulator variant wraps, as TFLM's int32 template. */
   int32_t wrapped0 = (int32_t)(uint32_t)(uint64_t)acc0;
-  mote_fc_s16_acc32_ref(&p, x, w, NULL, y);
+  mote_fc_s16_acc32_ref(&p_n, &p, x, w, NULL, y);
   CHECK(y[0] == (int16_t)lround((double)wrapped0 / 1048576.0),
         "int32 acc wraps: %d want %ld", y[0],
         lround((double)wrapped0 / 1048576.0));
@@ -183,14 +221,17 @@ static void test_fc_s16(void) {
   int16_t xs[3] = {-32768, 32767, 1};
   int8_t ws[6] = {1, 0, 0, -1, 0, 0};
   int64_t b64[2] = {-1, 1};
-  int32_t m1[2], s1[2];
+  int32_t m1[2];
+  int8_t s1[2];
   pot_mult(m1, s1, 2, 0);
-  mote_fc_q_params q = {1, 3, 2, 0, 0, 0, m1, s1, -32768, 32767};
-  mote_fc_s16_ref(&q, xs, ws, b64, y);
+  mote_fc_dims q_n = {1, 3, 2};
+  mote_fc_q_params q = fcq(0, 0, 0, m1, s1, -32768, 32767);
+  mote_fc_s16_ref(&q_n, &q, xs, ws, b64, y);
   CHECK(y[0] == -32768 && y[1] == 32767, "int16 saturation: %d %d", y[0], y[1]);
   int32_t b32[2] = {5, -5};
-  mote_fc_q_params r = {1, 3, 2, 0, 0, 0, m1, s1, -100, 32767};
-  mote_fc_s16_acc32_ref(&r, xs, ws, b32, y);
+  mote_fc_dims r_n = {1, 3, 2};
+  mote_fc_q_params r = fcq(0, 0, 0, m1, s1, -100, 32767);
+  mote_fc_s16_acc32_ref(&r_n, &r, xs, ws, b32, y);
   CHECK(y[0] == -100 && y[1] == 32763, "acc32 bias / clamp: %d %d", y[0], y[1]);
 }
 
@@ -201,13 +242,15 @@ static void test_fc_f32(void) {
   float w[6] = {1.0f, 1.0f, 1.0f, 2.0f, 0.0f, -1.0f};
   float b[2] = {0.25f, -0.5f};
   float y[4];
-  mote_fc_f32_params p = {2, 3, 2, 0.0f, 6.0f}; /* RELU6 */
-  mote_fc_f32_ref(&p, x, w, b, y);
+  mote_fc_dims p_n = {2, 3, 2};
+  mote_fc_f32_params p = {0.0f, 6.0f}; /* RELU6 */
+  mote_fc_f32_ref(&p_n, &p, x, w, b, y);
   /* batch 0: 2.25, 2 + 1 - 0.5 = 2.5; batch 1: 4.25 -> 4.25, 1 - 4 - .5 */
   CHECK(y[0] == 2.25f && y[1] == 2.5f && y[2] == 4.25f && y[3] == 0.0f,
         "f32: %g %g %g %g", y[0], y[1], y[2], y[3]);
-  mote_fc_f32_params q = {2, 3, 2, -INFINITY, INFINITY};
-  mote_fc_f32_ref(&q, x, w, NULL, y);
+  mote_fc_dims q_n = {2, 3, 2};
+  mote_fc_f32_params q = {-INFINITY, INFINITY};
+  mote_fc_f32_ref(&q_n, &q, x, w, NULL, y);
   CHECK(y[3] == -3.0f && y[2] == 4.0f, "f32 no bias: %g %g", y[2], y[3]);
 }
 
@@ -219,29 +262,38 @@ static void test_fc_hybrid(void) {
   float b[2] = {0.5f, 0.0f};
   float y[2];
   int8_t scratch[4];
-  mote_fc_hybrid_params p = {1, 4, 2, 0, scales, -INFINITY, INFINITY};
-  mote_fc_hybrid_ref(&p, x, w, b, y, scratch);
+  mote_fc_dims p_n = {1, 4, 2};
+  mote_fc_hybrid_params p = {scales, 0.0f, 0, -INFINITY, INFINITY};
+  mote_fc_hybrid_ref(&p_n, &p, x, w, b, y, scratch);
   CHECK(fabsf(y[0] - 1.5f) < 1e-6f && fabsf(y[1] - 8128.0f / 16129.0f) < 1e-6f,
         "hybrid symmetric: %.7g %.7g", y[0], y[1]);
   CHECK(scratch[1] == -64 && scratch[2] == 32, "symmetric q: %d %d", scratch[1],
         scratch[2]);
+  /* One scale for every unit (no array). */
+  mote_fc_hybrid_params pt = {NULL, 1.0f / 127.0f, 0, -INFINITY, INFINITY};
+  y[0] = y[1] = 0.0f;
+  mote_fc_hybrid_ref(&p_n, &pt, x, w, b, y, scratch);
+  CHECK(fabsf(y[0] - 1.5f) < 1e-6f && fabsf(y[1] - 8128.0f / 16129.0f) < 1e-6f,
+        "hybrid per-tensor scale: %.7g %.7g", y[0], y[1]);
 
   /* Asymmetric: {0,1,2,3} -> scale 3/255, zero point -128, q = {-128,
    * -43, 42, 127}; row of ones: (-2 + 4 * 128) * 3/255 = 6. */
   float xa[4] = {0.0f, 1.0f, 2.0f, 3.0f};
   int8_t wa[4] = {1, 1, 1, 1};
   float one[1] = {1.0f};
-  mote_fc_hybrid_params a = {1, 4, 1, 1, one, -INFINITY, INFINITY};
-  mote_fc_hybrid_ref(&a, xa, wa, NULL, y, scratch);
+  mote_fc_dims a_n = {1, 4, 1};
+  mote_fc_hybrid_params a = {one, 0.0f, 1, -INFINITY, INFINITY};
+  mote_fc_hybrid_ref(&a_n, &a, xa, wa, NULL, y, scratch);
   CHECK(fabsf(y[0] - 6.0f) < 1e-5f, "hybrid asymmetric: %.7g", y[0]);
   CHECK(scratch[0] == -128 && scratch[1] == -43 && scratch[3] == 127,
         "asymmetric q: %d %d %d", scratch[0], scratch[1], scratch[3]);
 
   /* All-zero input: output is the bias (then the activation). */
   float z[4] = {0, 0, 0, 0};
-  mote_fc_hybrid_params r = {1, 4, 2, 0, scales, 0.0f, INFINITY};
+  mote_fc_dims r_n = {1, 4, 2};
+  mote_fc_hybrid_params r = {scales, 0.0f, 0, 0.0f, INFINITY};
   float bn[2] = {-1.0f, 2.0f};
-  mote_fc_hybrid_ref(&r, z, w, bn, y, scratch);
+  mote_fc_hybrid_ref(&r_n, &r, z, w, bn, y, scratch);
   CHECK(y[0] == 0.0f && y[1] == 2.0f, "hybrid zero input: %g %g", y[0], y[1]);
 }
 
@@ -249,7 +301,7 @@ static void test_fc_hybrid(void) {
 
 /* Independent gather form: output (oy, ox) takes input (iy, ix) through
  * tap (fy, fx) when iy * sh - ph + fy == oy (same for x). */
-static int64_t tconv_gather(const mote_tconv_params *p, int b, int oy, int ox,
+static int64_t tconv_gather(const mote_tconv_geom *p, int b, int oy, int ox,
                             int oc, const int32_t *x, const int32_t *w) {
   int64_t acc = 0;
   for (int fy = 0; fy < p->f_h; fy++) {
@@ -280,32 +332,35 @@ static void test_tconv_random(void) {
   static int32_t s32[2 * 13 * 13 * 4];
   static int64_t s64[2 * 13 * 13 * 4];
   for (int trial = 0; trial < 40; trial++) {
-    mote_tconv_params p;
+    mote_tconv_geom g;
+    mote_tconv_q_params p;
+    memset(&g, 0, sizeof g);
     memset(&p, 0, sizeof p);
-    p.batches = rnd_range(1, 2);
-    p.in_h = rnd_range(1, 5);
-    p.in_w = rnd_range(1, 5);
-    p.in_c = rnd_range(1, 3);
-    p.out_c = rnd_range(1, 4);
-    p.f_h = rnd_range(1, 4);
-    p.f_w = rnd_range(1, 4);
-    p.stride_h = rnd_range(1, 3);
-    p.stride_w = rnd_range(1, 3);
-    p.out_h = rnd_range(1, 13);
-    p.out_w = rnd_range(1, 13);
-    p.pad_h = rnd_range(0, 2);
-    p.pad_w = rnd_range(0, 2);
-    int32_t mult[4], shift[4];
+    g.batches = rnd_range(1, 2);
+    g.in_h = rnd_range(1, 5);
+    g.in_w = rnd_range(1, 5);
+    g.in_c = rnd_range(1, 3);
+    g.out_c = rnd_range(1, 4);
+    g.f_h = rnd_range(1, 4);
+    g.f_w = rnd_range(1, 4);
+    g.stride_h = rnd_range(1, 3);
+    g.stride_w = rnd_range(1, 3);
+    g.out_h = rnd_range(1, 13);
+    g.out_w = rnd_range(1, 13);
+    g.pad_h = rnd_range(0, 2);
+    g.pad_w = rnd_range(0, 2);
+    int32_t mult[4];
+    int8_t shift[4];
     pot_mult(mult, shift, 4, 0);
-    p.mult = mult;
-    p.shift = shift;
+    p.rq.mult = mult;
+    p.rq.shift = shift;
     int32_t zx = rnd_range(-128, 127), zy = rnd_range(-20, 20);
     p.input_offset = -zx;
     p.output_offset = zy;
     p.act_min = -128;
     p.act_max = 127;
-    int nin = p.batches * p.in_h * p.in_w * p.in_c;
-    int nw = p.out_c * p.f_h * p.f_w * p.in_c;
+    int nin = g.batches * g.in_h * g.in_w * g.in_c;
+    int nw = g.out_c * g.f_h * g.f_w * g.in_c;
     for (int i = 0; i < nin; i++) {
       x8[i] = (int8_t)rnd_range(-128, 127);
       x16[i] = (int16_t)rnd_range(-32768, 32767);
@@ -317,63 +372,62 @@ static void test_tconv_random(void) {
       bias[i] = rnd_range(-3000, 3000);
       bias64[i] = (int64_t)bias[i] * 1000;
     }
-    mote_tconv_s8_ref(&p, x8, w8, bias, y8, s32);
+    mote_tconv_s8_ref(&g, &p, x8, w8, bias, y8, s32);
     int bad8 = 0, bad16 = 0, badf = 0;
     for (int i = 0; i < nin; i++) xi[i] = x8[i] - zx;
     for (int i = 0; i < nw; i++) wi[i] = w8[i];
-    for (int b = 0; b < p.batches; b++)
-      for (int oy = 0; oy < p.out_h; oy++)
-        for (int ox = 0; ox < p.out_w; ox++)
-          for (int oc = 0; oc < p.out_c; oc++) {
-            int64_t a = tconv_gather(&p, b, oy, ox, oc, xi, wi) + bias[oc];
-            int idx = ((b * p.out_h + oy) * p.out_w + ox) * p.out_c + oc;
+    for (int b = 0; b < g.batches; b++)
+      for (int oy = 0; oy < g.out_h; oy++)
+        for (int ox = 0; ox < g.out_w; ox++)
+          for (int oc = 0; oc < g.out_c; oc++) {
+            int64_t a = tconv_gather(&g, b, oy, ox, oc, xi, wi) + bias[oc];
+            int idx = ((b * g.out_h + oy) * g.out_w + ox) * g.out_c + oc;
             if (y8[idx] != clampi(a + zy, -128, 127)) bad8++;
           }
     CHECK(bad8 == 0, "trial %d int8: %d mismatches", trial, bad8);
 
     /* int16 x int8, multiplier 2^-8, int64 bias. */
-    mote_tconv_params q = p;
-    int32_t m8[4], sh8[4];
+    mote_tconv_q_params q = p;
+    int32_t m8[4];
+    int8_t sh8[4];
     pot_mult(m8, sh8, 4, 8);
-    q.mult = m8;
-    q.shift = sh8;
+    q.rq.mult = m8;
+    q.rq.shift = sh8;
     q.input_offset = 0;
     q.output_offset = 0;
     q.act_min = -32768;
     q.act_max = 32767;
-    mote_tconv_s16_ref(&q, x16, w8, bias64, y16, s64);
+    mote_tconv_s16_ref(&g, &q, x16, w8, bias64, y16, s64);
     for (int i = 0; i < nin; i++) xi[i] = x16[i];
-    for (int b = 0; b < q.batches; b++)
-      for (int oy = 0; oy < q.out_h; oy++)
-        for (int ox = 0; ox < q.out_w; ox++)
-          for (int oc = 0; oc < q.out_c; oc++) {
-            int64_t a = tconv_gather(&q, b, oy, ox, oc, xi, wi) + bias64[oc];
+    for (int b = 0; b < g.batches; b++)
+      for (int oy = 0; oy < g.out_h; oy++)
+        for (int ox = 0; ox < g.out_w; ox++)
+          for (int oc = 0; oc < g.out_c; oc++) {
+            int64_t a = tconv_gather(&g, b, oy, ox, oc, xi, wi) + bias64[oc];
             /* 2^-8 with the 64-bit rounding: floor(a / 256 + 1/2). */
             int64_t r = (a + 128) >> 8;
-            int idx = ((b * q.out_h + oy) * q.out_w + ox) * q.out_c + oc;
+            int idx = ((b * g.out_h + oy) * g.out_w + ox) * g.out_c + oc;
             if (y16[idx] != clampi(r, -32768, 32767)) bad16++;
           }
     CHECK(bad16 == 0, "trial %d int16: %d mismatches", trial, bad16);
 
     /* float with RELU6-like window. */
-    mote_tconv_params f = p;
-    f.f_act_min = -2.0f;
-    f.f_act_max = 3.0f;
+    mote_tconv_f32_params f = {-2.0f, 3.0f};
     float fb[4];
     for (int i = 0; i < nin; i++) xf[i] = (float)x8[i] / 64.0f;
     for (int i = 0; i < nw; i++) wf[i] = (float)w8[i] / 128.0f;
     for (int i = 0; i < 4; i++) fb[i] = (float)bias[i] / 1000.0f;
-    mote_tconv_f32_ref(&f, xf, wf, fb, yf);
+    mote_tconv_f32_ref(&g, &f, xf, wf, fb, yf);
     for (int i = 0; i < nin; i++) xi[i] = x8[i];
-    for (int b = 0; b < f.batches; b++)
-      for (int oy = 0; oy < f.out_h; oy++)
-        for (int ox = 0; ox < f.out_w; ox++)
-          for (int oc = 0; oc < f.out_c; oc++) {
-            double a = (double)tconv_gather(&f, b, oy, ox, oc, xi, wi) /
+    for (int b = 0; b < g.batches; b++)
+      for (int oy = 0; oy < g.out_h; oy++)
+        for (int ox = 0; ox < g.out_w; ox++)
+          for (int oc = 0; oc < g.out_c; oc++) {
+            double a = (double)tconv_gather(&g, b, oy, ox, oc, xi, wi) /
                            (64.0 * 128.0) +
                        (double)fb[oc];
             a = a < -2.0 ? -2.0 : (a > 3.0 ? 3.0 : a);
-            int idx = ((b * f.out_h + oy) * f.out_w + ox) * f.out_c + oc;
+            int idx = ((b * g.out_h + oy) * g.out_w + ox) * g.out_c + oc;
             if (fabs((double)yf[idx] - a) > 1e-5) badf++;
           }
     CHECK(badf == 0, "trial %d float: %d mismatches", trial, badf);
@@ -386,32 +440,42 @@ static void test_tconv_hand(void) {
   int8_t x[1] = {3};
   int8_t w[4] = {1, -2, 3, -4};
   int32_t bias[1] = {10};
-  int32_t mult[1], shift[1], scratch[4];
+  int32_t mult[1], scratch[4];
+  int8_t shift[1];
   pot_mult(mult, shift, 1, 0);
   int8_t y[4];
-  mote_tconv_params p;
+  mote_tconv_geom g;
+  mote_tconv_q_params p;
+  memset(&g, 0, sizeof g);
   memset(&p, 0, sizeof p);
-  p.batches = 1;
-  p.in_h = p.in_w = p.in_c = 1;
-  p.out_h = p.out_w = 2;
-  p.out_c = 1;
-  p.f_h = p.f_w = 2;
-  p.stride_h = p.stride_w = 2;
-  p.mult = mult;
-  p.shift = shift;
+  g.batches = 1;
+  g.in_h = g.in_w = g.in_c = 1;
+  g.out_h = g.out_w = 2;
+  g.out_c = 1;
+  g.f_h = g.f_w = 2;
+  g.stride_h = g.stride_w = 2;
+  p.rq.mult = mult;
+  p.rq.shift = shift;
   p.input_offset = 1; /* input zero point -1: value 4 */
   p.output_offset = -128;
   p.act_min = -128;
   p.act_max = 127;
-  mote_tconv_s8_ref(&p, x, w, bias, y, scratch);
+  mote_tconv_s8_ref(&g, &p, x, w, bias, y, scratch);
   CHECK(y[0] == -114 && y[1] == -126 && y[2] == -106 && y[3] == -128,
         "hand: %d %d %d %d", y[0], y[1], y[2], y[3]);
   /* Leading padding 1 drops the first row and column of taps. */
-  p.pad_h = p.pad_w = 1;
-  p.out_h = p.out_w = 1;
+  g.pad_h = g.pad_w = 1;
+  g.out_h = g.out_w = 1;
   p.output_offset = 0;
-  mote_tconv_s8_ref(&p, x, w, bias, y, scratch);
+  mote_tconv_s8_ref(&g, &p, x, w, bias, y, scratch);
   CHECK(y[0] == -4 * 4 + 10, "padding: %d", y[0]);
+  /* Per-tensor form of the requantization, multiplier 0.5. */
+  p.rq.mult = NULL;
+  p.rq.shift = NULL;
+  p.rq.mult0 = 1 << 30;
+  p.rq.shift0 = 0;
+  mote_tconv_s8_ref(&g, &p, x, w, bias, y, scratch);
+  CHECK(y[0] == -3, "per-tensor 0.5: %d", y[0]);
 }
 
 /* ---- whole models (prepare + eval through the runtime) ---- */

@@ -73,10 +73,10 @@ static void make_transpose(mote_transpose_params *p, const int32_t *dims,
 /* Naive: out[o_0..o_r-1] = in[i] with i[perm[k]] = o_k. */
 static void check_transpose(const int32_t *dims, const int32_t *perm, int r) {
   enum { N = 720 };
-  int8_t in8[N], out8[N];
-  int16_t in16[N], out16[N];
-  int32_t in32[N], out32[N];
-  int64_t in64[N], out64[N];
+  int8_t in8[N] = {0}, out8[N];
+  int16_t in16[N] = {0}, out16[N];
+  int32_t in32[N] = {0}, out32[N];
+  int64_t in64[N] = {0}, out64[N];
   size_t n = 1;
   for (int i = 0; i < r; i++) n *= (size_t)dims[i];
   for (size_t i = 0; i < n; i++) {

@@ -2,10 +2,9 @@
  * sum over filter rows, columns, channels, then + bias, then clamp). */
 #include "conv_ref.h"
 
-void mote_conv2d_f32_ref(const mote_conv_f32_params *p, const float *input,
-                         const float *filter, const float *bias,
-                         float *output) {
-  const mote_conv_geom *g = &p->g;
+void mote_conv2d_f32_ref(const mote_conv_geom *g, const mote_conv_f32_params *p,
+                         const float *input, const float *filter,
+                         const float *bias, float *output) {
   const int32_t groups = g->in_c / g->filt_in_c;
   const int32_t per_group = g->out_c / groups;
   const int32_t fc = g->filt_in_c;

@@ -7,10 +7,9 @@
 
 #include "../mote_requant.h"
 
-void mote_conv2d_s16_ref(const mote_conv_q_params *p, const int16_t *input,
-                         const int8_t *filter, const int64_t *bias,
-                         int16_t *output) {
-  const mote_conv_geom *g = &p->g;
+void mote_conv2d_s16_ref(const mote_conv_geom *g, const mote_conv_q_params *p,
+                         const int16_t *input, const int8_t *filter,
+                         const int64_t *bias, int16_t *output) {
   const int32_t groups = g->in_c / g->filt_in_c;
   const int32_t per_group = g->out_c / groups;
   const int32_t fc = g->filt_in_c;
@@ -40,8 +39,8 @@ void mote_conv2d_s16_ref(const mote_conv_q_params *p, const int16_t *input,
             }
           }
           if (bias) acc += bias[oc];
-          int32_t a =
-              mote_mul_by_qm64(acc, p->out_mult[oc], (int)p->out_shift[oc]);
+          int32_t a = mote_mul_by_qm64(acc, mote_requant_mult(&p->rq, oc),
+                                       mote_requant_shift(&p->rq, oc));
           out[oc] = (int16_t)mote_clamp_i32(a, p->act_min, p->act_max);
         }
       }

@@ -5,10 +5,9 @@
 
 #include "../mote_requant.h"
 
-void mote_conv2d_s8_ref(const mote_conv_q_params *p, const int8_t *input,
-                        const int8_t *filter, const int32_t *bias,
-                        int8_t *output) {
-  const mote_conv_geom *g = &p->g;
+void mote_conv2d_s8_ref(const mote_conv_geom *g, const mote_conv_q_params *p,
+                        const int8_t *input, const int8_t *filter,
+                        const int32_t *bias, int8_t *output) {
   const int32_t groups = g->in_c / g->filt_in_c;
   const int32_t per_group = g->out_c / groups;
   const int32_t fc = g->filt_in_c;
@@ -39,7 +38,8 @@ void mote_conv2d_s8_ref(const mote_conv_q_params *p, const int8_t *input,
           }
           int32_t a = mote_conv_wrap_i32(acc);
           if (bias) a = mote_conv_wrap_i32((int64_t)a + bias[oc]);
-          a = mote_mul_by_qm(a, p->out_mult[oc], (int)p->out_shift[oc]);
+          a = mote_mul_by_qm(a, mote_requant_mult(&p->rq, oc),
+                             mote_requant_shift(&p->rq, oc));
           a = mote_conv_wrap_i32((int64_t)a + p->output_offset);
           out[oc] = (int8_t)mote_clamp_i32(a, p->act_min, p->act_max);
         }

@@ -12,7 +12,10 @@
 #include <math.h>
 #include <stdint.h>
 
-/* Geometry shared by every conv kernel. */
+#include "../mote_requant.h"
+
+/* Geometry shared by every conv kernel (re-derived from the model at
+ * every eval: it costs no arena memory). */
 typedef struct mote_conv_geom {
   int32_t batches;
   int32_t in_h, in_w, in_c;
@@ -27,16 +30,13 @@ typedef struct mote_conv_geom {
 
 /* Fixed-point kernels (int8 and int16x8). */
 typedef struct mote_conv_q_params {
-  mote_conv_geom g;
+  mote_requant_ch rq;    /* per output channel */
   int32_t input_offset;  /* minus the input zero point (int8 only) */
   int32_t output_offset; /* output zero point (int8 only) */
   int32_t act_min, act_max;
-  const int32_t *out_mult;  /* [out_c] Q0.31 multipliers */
-  const int32_t *out_shift; /* [out_c] power-of-two exponents */
 } mote_conv_q_params;
 
 typedef struct mote_conv_f32_params {
-  mote_conv_geom g;
   float act_min, act_max;
 } mote_conv_f32_params;
 
@@ -45,47 +45,57 @@ typedef struct mote_conv_f32_params {
 ** per batch at run time (see conv2d_hybrid.c for the arithmetic).
 */
 typedef struct mote_conv_hybrid_params {
-  mote_conv_geom g;
+  const float *filter_scale; /* [out_c], or NULL: filter_scale0 for all */
+  float filter_scale0;
   float act_min, act_max;
-  int32_t asymmetric;        /* 0: symmetric input quantization */
-  const float *filter_scale; /* [out_c] (per-tensor broadcast) */
+  int32_t asymmetric; /* 0: symmetric input quantization */
 } mote_conv_hybrid_params;
 
+static inline float mote_conv_filter_scale(const mote_conv_hybrid_params *p,
+                                           int32_t c) {
+  return p->filter_scale ? p->filter_scale[c] : p->filter_scale0;
+}
+
 /* CONV_2D. bias may be NULL. */
-void mote_conv2d_s8_ref(const mote_conv_q_params *p, const int8_t *input,
-                        const int8_t *filter, const int32_t *bias,
-                        int8_t *output);
+void mote_conv2d_s8_ref(const mote_conv_geom *g, const mote_conv_q_params *p,
+                        const int8_t *input, const int8_t *filter,
+                        const int32_t *bias, int8_t *output);
 /* int16 activations, int64 bias or none (64-bit accumulator, 16-bit
  * multiplier). */
-void mote_conv2d_s16_ref(const mote_conv_q_params *p, const int16_t *input,
-                         const int8_t *filter, const int64_t *bias,
-                         int16_t *output);
+void mote_conv2d_s16_ref(const mote_conv_geom *g, const mote_conv_q_params *p,
+                         const int16_t *input, const int8_t *filter,
+                         const int64_t *bias, int16_t *output);
 /* int16 activations, int32 bias (32-bit accumulator). */
-void mote_conv2d_s16b32_ref(const mote_conv_q_params *p, const int16_t *input,
+void mote_conv2d_s16b32_ref(const mote_conv_geom *g,
+                            const mote_conv_q_params *p, const int16_t *input,
                             const int8_t *filter, const int32_t *bias,
                             int16_t *output);
-void mote_conv2d_f32_ref(const mote_conv_f32_params *p, const float *input,
-                         const float *filter, const float *bias, float *output);
+void mote_conv2d_f32_ref(const mote_conv_geom *g, const mote_conv_f32_params *p,
+                         const float *input, const float *filter,
+                         const float *bias, float *output);
 /*
 ** Scratch: q_input [batches * in_h * in_w * in_c], batch_scale and
 ** batch_offset [batches].
 */
-void mote_conv2d_hybrid_ref(const mote_conv_hybrid_params *p,
+void mote_conv2d_hybrid_ref(const mote_conv_geom *g,
+                            const mote_conv_hybrid_params *p,
                             const float *input, const int8_t *filter,
                             const float *bias, float *output, int8_t *q_input,
                             float *batch_scale, int32_t *batch_offset);
 
 /* DEPTHWISE_CONV_2D. bias may be NULL. */
-void mote_dwconv2d_s8_ref(const mote_conv_q_params *p, const int8_t *input,
-                          const int8_t *filter, const int32_t *bias,
-                          int8_t *output);
-void mote_dwconv2d_s16_ref(const mote_conv_q_params *p, const int16_t *input,
-                           const int8_t *filter, const int64_t *bias,
-                           int16_t *output);
-void mote_dwconv2d_f32_ref(const mote_conv_f32_params *p, const float *input,
+void mote_dwconv2d_s8_ref(const mote_conv_geom *g, const mote_conv_q_params *p,
+                          const int8_t *input, const int8_t *filter,
+                          const int32_t *bias, int8_t *output);
+void mote_dwconv2d_s16_ref(const mote_conv_geom *g, const mote_conv_q_params *p,
+                           const int16_t *input, const int8_t *filter,
+                           const int64_t *bias, int16_t *output);
+void mote_dwconv2d_f32_ref(const mote_conv_geom *g,
+                           const mote_conv_f32_params *p, const float *input,
                            const float *filter, const float *bias,
                            float *output);
-void mote_dwconv2d_hybrid_ref(const mote_conv_hybrid_params *p,
+void mote_dwconv2d_hybrid_ref(const mote_conv_geom *g,
+                              const mote_conv_hybrid_params *p,
                               const float *input, const int8_t *filter,
                               const float *bias, float *output, int8_t *q_input,
                               float *batch_scale, int32_t *batch_offset);
@@ -129,8 +139,7 @@ static inline float mote_conv_quantize_sym(const float *x, int32_t n,
   }
   float inv = 127.0f / range;
   for (i = 0; i < n; i++) {
-    int32_t v = (int32_t)roundf(x[i] * inv);
-    q[i] = (int8_t)(v < -127 ? -127 : (v > 127 ? 127 : v));
+    q[i] = (int8_t)mote_round_sat_f32(x[i] * inv, -127, 127);
   }
   return range / 127.0f;
 }
@@ -158,7 +167,9 @@ static inline float mote_conv_quantize_asym(const float *x, int32_t n,
     double err_min = fabs(qmin) + fabs((double)rmin / scale);
     double err_max = fabs(qmax) + fabs((double)rmax / scale);
     double zpd = err_min < err_max ? zp_from_min : zp_from_max;
-    if (zpd < qmin)
+    if (zpd != zpd)
+      offset = 0; /* NaN input: TFLite is undefined here */
+    else if (zpd < qmin)
       offset = -128;
     else if (zpd > qmax)
       offset = 127;
@@ -168,8 +179,7 @@ static inline float mote_conv_quantize_asym(const float *x, int32_t n,
   }
   float inv = scale_f == 0.0f ? 0.0f : (float)(1.0 / (double)scale_f);
   for (i = 0; i < n; i++) {
-    int32_t v = (int32_t)roundf((float)offset + x[i] * inv);
-    q[i] = (int8_t)(v < -128 ? -128 : (v > 127 ? 127 : v));
+    q[i] = (int8_t)mote_round_sat_f32((float)offset + x[i] * inv, -128, 127);
   }
   *zp = offset;
   return scale_f;

@@ -2,10 +2,10 @@
  * DepthwiseConv order: sum over filter rows and columns, + bias, clamp). */
 #include "conv_ref.h"
 
-void mote_dwconv2d_f32_ref(const mote_conv_f32_params *p, const float *input,
+void mote_dwconv2d_f32_ref(const mote_conv_geom *g,
+                           const mote_conv_f32_params *p, const float *input,
                            const float *filter, const float *bias,
                            float *output) {
-  const mote_conv_geom *g = &p->g;
   const int32_t dm = g->depth_multiplier;
   int32_t b, oy, ox, ic, m, fy, fx;
   for (b = 0; b < g->batches; b++) {

@@ -16,11 +16,11 @@
 */
 #include "conv_ref.h"
 
-void mote_dwconv2d_hybrid_ref(const mote_conv_hybrid_params *p,
+void mote_dwconv2d_hybrid_ref(const mote_conv_geom *g,
+                              const mote_conv_hybrid_params *p,
                               const float *input, const int8_t *filter,
                               const float *bias, float *output, int8_t *q_input,
                               float *batch_scale, int32_t *batch_offset) {
-  const mote_conv_geom *g = &p->g;
   const int32_t dm = g->depth_multiplier;
   const int32_t in_size = g->in_h * g->in_w * g->in_c;
   int32_t b, oy, ox, ic, m, fy, fx;
@@ -57,7 +57,7 @@ void mote_dwconv2d_hybrid_ref(const mote_conv_hybrid_params *p,
                 acc += fv * (iv - zp);
               }
             }
-            const float scale = p->filter_scale[oc] * batch_scale[b];
+            const float scale = mote_conv_filter_scale(p, oc) * batch_scale[b];
             float v = (float)mote_conv_wrap_i32(acc) * scale;
             if (bias) v += bias[oc];
             out[oc] = mote_conv_clamp_f32(v, p->act_min, p->act_max);

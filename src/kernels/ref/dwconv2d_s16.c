@@ -6,10 +6,9 @@
 
 #include "../mote_requant.h"
 
-void mote_dwconv2d_s16_ref(const mote_conv_q_params *p, const int16_t *input,
-                           const int8_t *filter, const int64_t *bias,
-                           int16_t *output) {
-  const mote_conv_geom *g = &p->g;
+void mote_dwconv2d_s16_ref(const mote_conv_geom *g, const mote_conv_q_params *p,
+                           const int16_t *input, const int8_t *filter,
+                           const int64_t *bias, int16_t *output) {
   const int32_t dm = g->depth_multiplier;
   int32_t b, oy, ox, ic, m, fy, fx;
   for (b = 0; b < g->batches; b++) {
@@ -36,8 +35,8 @@ void mote_dwconv2d_s16_ref(const mote_conv_q_params *p, const int16_t *input,
               }
             }
             if (bias) acc += bias[oc];
-            int32_t a =
-                mote_mul_by_qm64(acc, p->out_mult[oc], (int)p->out_shift[oc]);
+            int32_t a = mote_mul_by_qm64(acc, mote_requant_mult(&p->rq, oc),
+                                         mote_requant_shift(&p->rq, oc));
             out[oc] = (int16_t)mote_clamp_i32(a, p->act_min, p->act_max);
           }
         }

@@ -3,11 +3,12 @@
 
 #include <stddef.h>
 
-void mote_fc_f32_ref(const mote_fc_f32_params *p, const float *input,
-                     const float *weights, const float *bias, float *output) {
-  const size_t depth = (size_t)p->depth;
-  const size_t units = (size_t)p->units;
-  for (size_t b = 0; b < (size_t)p->batches; b++) {
+void mote_fc_f32_ref(const mote_fc_dims *n, const mote_fc_f32_params *p,
+                     const float *input, const float *weights,
+                     const float *bias, float *output) {
+  const size_t depth = (size_t)n->depth;
+  const size_t units = (size_t)n->units;
+  for (size_t b = 0; b < (size_t)n->batches; b++) {
     const float *x = input + b * depth;
     float *y = output + b * units;
     for (size_t u = 0; u < units; u++) {

@@ -75,12 +75,12 @@ static float quantize_row(const float *x, size_t n, int asymmetric, int8_t *q,
   return scale;
 }
 
-void mote_fc_hybrid_ref(const mote_fc_hybrid_params *p, const float *input,
-                        const int8_t *weights, const float *bias, float *output,
-                        int8_t *scratch) {
-  const size_t depth = (size_t)p->depth;
-  const size_t units = (size_t)p->units;
-  for (size_t b = 0; b < (size_t)p->batches; b++) {
+void mote_fc_hybrid_ref(const mote_fc_dims *n, const mote_fc_hybrid_params *p,
+                        const float *input, const int8_t *weights,
+                        const float *bias, float *output, int8_t *scratch) {
+  const size_t depth = (size_t)n->depth;
+  const size_t units = (size_t)n->units;
+  for (size_t b = 0; b < (size_t)n->batches; b++) {
     int32_t offset;
     float s =
         quantize_row(input + b * depth, depth, p->asymmetric, scratch, &offset);
@@ -94,7 +94,7 @@ void mote_fc_hybrid_ref(const mote_fc_hybrid_params *p, const float *input,
         row_sum += (uint32_t)wv;
       }
       dot -= row_sum * (uint32_t)offset;
-      float scale = s * p->weight_scales[u];
+      float scale = s * mote_fc_weight_scale(p, u);
       float v = (bias ? bias[u] : 0.0f) + (float)(int32_t)dot * scale;
       v = v < p->act_min ? p->act_min : v;
       v = v > p->act_max ? p->act_max : v;

@@ -5,12 +5,12 @@
 
 #include "../mote_requant.h"
 
-void mote_fc_s16_ref(const mote_fc_q_params *p, const int16_t *input,
-                     const int8_t *weights, const int64_t *bias,
-                     int16_t *output) {
-  const size_t depth = (size_t)p->depth;
-  const size_t units = (size_t)p->units;
-  for (size_t b = 0; b < (size_t)p->batches; b++) {
+void mote_fc_s16_ref(const mote_fc_dims *n, const mote_fc_q_params *p,
+                     const int16_t *input, const int8_t *weights,
+                     const int64_t *bias, int16_t *output) {
+  const size_t depth = (size_t)n->depth;
+  const size_t units = (size_t)n->units;
+  for (size_t b = 0; b < (size_t)n->batches; b++) {
     const int16_t *x = input + b * depth;
     int16_t *y = output + b * units;
     for (size_t u = 0; u < units; u++) {
@@ -21,7 +21,8 @@ void mote_fc_s16_ref(const mote_fc_q_params *p, const int16_t *input,
         acc += (int64_t)x[d] * wv;
       }
       if (bias) acc += bias[u];
-      int32_t v = mote_mul_by_qm64(acc, p->mult[u], (int)p->shift[u]);
+      int32_t v = mote_mul_by_qm64(acc, mote_requant_mult(&p->rq, (int32_t)u),
+                                   mote_requant_shift(&p->rq, (int32_t)u));
       y[u] = (int16_t)mote_clamp_i32(v, p->act_min, p->act_max);
     }
   }

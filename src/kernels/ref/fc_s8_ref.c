@@ -5,12 +5,12 @@
 
 #include "../mote_requant.h"
 
-void mote_fc_s8_ref(const mote_fc_q_params *p, const int8_t *input,
-                    const int8_t *weights, const int32_t *bias,
-                    int8_t *output) {
-  const size_t depth = (size_t)p->depth;
-  const size_t units = (size_t)p->units;
-  for (size_t b = 0; b < (size_t)p->batches; b++) {
+void mote_fc_s8_ref(const mote_fc_dims *n, const mote_fc_q_params *p,
+                    const int8_t *input, const int8_t *weights,
+                    const int32_t *bias, int8_t *output) {
+  const size_t depth = (size_t)n->depth;
+  const size_t units = (size_t)n->units;
+  for (size_t b = 0; b < (size_t)n->batches; b++) {
     const int8_t *x = input + b * depth;
     int8_t *y = output + b * units;
     for (size_t u = 0; u < units; u++) {
@@ -23,7 +23,9 @@ void mote_fc_s8_ref(const mote_fc_q_params *p, const int8_t *input,
         acc += (uint32_t)(xv * wv);
       }
       if (bias) acc += (uint32_t)bias[u];
-      int32_t v = mote_mul_by_qm((int32_t)acc, p->mult[u], (int)p->shift[u]);
+      int32_t v =
+          mote_mul_by_qm((int32_t)acc, mote_requant_mult(&p->rq, (int32_t)u),
+                         mote_requant_shift(&p->rq, (int32_t)u));
       v = (int32_t)((uint32_t)v + (uint32_t)p->output_offset);
       y[u] = (int8_t)mote_clamp_i32(v, p->act_min, p->act_max);
     }

@@ -4,34 +4,34 @@
 #include "../mote_requant.h"
 #include "tconv_ref.h"
 
-void mote_tconv_s8_ref(const mote_tconv_params *p, const int8_t *input,
-                       const int8_t *weights, const int32_t *bias,
-                       int8_t *output, int32_t *scratch) {
-  const size_t oc_n = (size_t)p->out_c, ic_n = (size_t)p->in_c;
-  const size_t out_px = (size_t)p->out_h * (size_t)p->out_w;
-  const size_t total = (size_t)p->batches * out_px * oc_n;
+void mote_tconv_s8_ref(const mote_tconv_geom *g, const mote_tconv_q_params *p,
+                       const int8_t *input, const int8_t *weights,
+                       const int32_t *bias, int8_t *output, int32_t *scratch) {
+  const size_t oc_n = (size_t)g->out_c, ic_n = (size_t)g->in_c;
+  const size_t out_px = (size_t)g->out_h * (size_t)g->out_w;
+  const size_t total = (size_t)g->batches * out_px * oc_n;
   for (size_t i = 0; i < total; i++) scratch[i] = 0;
-  for (int32_t b = 0; b < p->batches; b++) {
+  for (int32_t b = 0; b < g->batches; b++) {
     int32_t *acc_b = scratch + (size_t)b * out_px * oc_n;
-    for (int32_t iy = 0; iy < p->in_h; iy++) {
-      for (int32_t ix = 0; ix < p->in_w; ix++) {
-        const int8_t *x = input + (((size_t)b * (size_t)p->in_h + (size_t)iy) *
-                                       (size_t)p->in_w +
+    for (int32_t iy = 0; iy < g->in_h; iy++) {
+      for (int32_t ix = 0; ix < g->in_w; ix++) {
+        const int8_t *x = input + (((size_t)b * (size_t)g->in_h + (size_t)iy) *
+                                       (size_t)g->in_w +
                                    (size_t)ix) *
                                       ic_n;
-        int32_t oy0 = iy * p->stride_h - p->pad_h;
-        int32_t ox0 = ix * p->stride_w - p->pad_w;
-        for (int32_t fy = 0; fy < p->f_h; fy++) {
+        int32_t oy0 = iy * g->stride_h - g->pad_h;
+        int32_t ox0 = ix * g->stride_w - g->pad_w;
+        for (int32_t fy = 0; fy < g->f_h; fy++) {
           int32_t oy = oy0 + fy;
-          if (oy < 0 || oy >= p->out_h) continue;
-          for (int32_t fx = 0; fx < p->f_w; fx++) {
+          if (oy < 0 || oy >= g->out_h) continue;
+          for (int32_t fx = 0; fx < g->f_w; fx++) {
             int32_t ox = ox0 + fx;
-            if (ox < 0 || ox >= p->out_w) continue;
+            if (ox < 0 || ox >= g->out_w) continue;
             int32_t *acc =
-                acc_b + ((size_t)oy * (size_t)p->out_w + (size_t)ox) * oc_n;
+                acc_b + ((size_t)oy * (size_t)g->out_w + (size_t)ox) * oc_n;
             for (size_t oc = 0; oc < oc_n; oc++) {
-              const int8_t *w = weights + ((oc * (size_t)p->f_h + (size_t)fy) *
-                                               (size_t)p->f_w +
+              const int8_t *w = weights + ((oc * (size_t)g->f_h + (size_t)fy) *
+                                               (size_t)g->f_w +
                                            (size_t)fx) *
                                               ic_n;
               uint32_t a = (uint32_t)acc[oc];
@@ -49,7 +49,9 @@ void mote_tconv_s8_ref(const mote_tconv_params *p, const int8_t *input,
     size_t oc = i % oc_n;
     uint32_t a = (uint32_t)scratch[i];
     if (bias) a += (uint32_t)bias[oc];
-    int32_t v = mote_mul_by_qm((int32_t)a, p->mult[oc], (int)p->shift[oc]);
+    int32_t v =
+        mote_mul_by_qm((int32_t)a, mote_requant_mult(&p->rq, (int32_t)oc),
+                       mote_requant_shift(&p->rq, (int32_t)oc));
     v = (int32_t)((uint32_t)v + (uint32_t)p->output_offset);
     output[i] = (int8_t)mote_clamp_i32(v, p->act_min, p->act_max);
   }
