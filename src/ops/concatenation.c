@@ -7,6 +7,7 @@
 */
 #include "../kernels/ref/shape_ref.h"
 #include "../runtime/op_api.h"
+#include "op_util.h"
 
 /* Per input: bytes of one block along the axis and its offset in the
  * output block. */
@@ -93,8 +94,8 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
       if (in.scale != out.scale)
         return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)in.index,
                          "int8 input scale equal to output's (x1e9)",
-                         (int64_t)((double)out.scale * 1e9),
-                         (int64_t)((double)in.scale * 1e9));
+                         mote_report_i64((double)out.scale * 1e9),
+                         mote_report_i64((double)in.scale * 1e9));
       if (in.zero_point != out.zero_point)
         return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)in.index,
                          "int8 input zero point equal to output's",

@@ -117,3 +117,10 @@ int32_t mote_dims_prod(const mote_tensor *t, uint32_t from, uint32_t to) {
   for (uint32_t i = from; i < to && i < t->ndim; i++) p *= t->dims[i];
   return (int32_t)p;
 }
+
+int64_t mote_report_i64(double v) {
+  if (v != v) return 0;
+  if (v >= 9.0e18) return INT64_MAX;
+  if (v <= -9.0e18) return INT64_MIN;
+  return (int64_t)v;
+}

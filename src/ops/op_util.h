@@ -26,6 +26,10 @@ int32_t mote_conv_out_size(int padding, int32_t in, int32_t filter,
 int32_t mote_conv_padding(int32_t stride, int32_t dilation, int32_t in,
                           int32_t filter, int32_t out, int32_t *offset);
 
+/* A real number as an int64 for error reports (e.g. scale * 1e9): NaN
+ * gives 0 and out-of-range values saturate, never undefined behaviour. */
+int64_t mote_report_i64(double v);
+
 /* Product of dims [from, to) of t (1 for an empty range). */
 int32_t mote_dims_prod(const mote_tensor *t, uint32_t from, uint32_t to);
 

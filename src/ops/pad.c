@@ -7,6 +7,7 @@
 ** float32/int16/int32 and the output zero point for int8 (TFLM's choices).
 */
 #include "pad_common.h"
+#include "op_util.h"
 
 #include <string.h>
 
@@ -71,8 +72,8 @@ mote_status mote_pad_prepare(mote_ctx *ctx, mote_node *node) {
       if (cv.scale != out.scale)
         return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)cv.index,
                          "constant_values scale equal to output's (x1e9)",
-                         (int64_t)((double)out.scale * 1e9),
-                         (int64_t)((double)cv.scale * 1e9));
+                         mote_report_i64((double)out.scale * 1e9),
+                         mote_report_i64((double)cv.scale * 1e9));
     }
   } else if (in.type == MOTE_INT8 &&
              (out.zero_point < INT8_MIN || out.zero_point > INT8_MAX)) {

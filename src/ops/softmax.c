@@ -72,8 +72,8 @@ static mote_status expect_scale_near(mote_ctx *ctx, const mote_node *node,
   if (!(d > eps)) return MOTE_OK;
   return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)t->index,
                    "output scale (units of 1e-12, within 0.1%)",
-                   (int64_t)((double)want * 1e12),
-                   (int64_t)((double)t->scale * 1e12));
+                   mote_report_i64((double)want * 1e12),
+                   mote_report_i64((double)t->scale * 1e12));
 }
 
 static mote_status prepare_s8(mote_ctx *ctx, mote_node *node,

@@ -9,6 +9,7 @@
 #include "../kernels/mote_requant.h"
 #include "../kernels/ref/rnn_ref.h"
 #include "../runtime/op_api.h"
+#include "op_util.h"
 
 enum { SVDF_OPT_RANK = 0, SVDF_OPT_ACT = 1 };
 
@@ -136,8 +137,8 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
         return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)bias.index,
                          "bias scale == state scale * weights_time scale "
                          "(x1e9)",
-                         (int64_t)((double)bias_want * 1e9),
-                         (int64_t)((double)bias.scale * 1e9));
+                         mote_report_i64((double)bias_want * 1e9),
+                         mote_report_i64((double)bias.scale * 1e9));
     }
     int sh1 = 0, sh2 = 0;
     d.q.d = dims;
