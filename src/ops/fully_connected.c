@@ -10,7 +10,7 @@
 **    per-channel), int64 bias (int64 accumulator) or int32/no bias (int32
 **    accumulator, 32-bit requantization, as TFLM);
 **  - hybrid (not in TFLM): float32 input/output, int8 weights, float32
-**    bias, TFLite's dynamic per-batch input quantization (fc_hybrid_ref.c).
+**    bias, TFLite's dynamic per-batch input quantization (fc_hybrid.c).
 ** weights_format must be DEFAULT (SHUFFLED4x16INT8 is refused).
 */
 #include <math.h>
