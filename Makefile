@@ -4,8 +4,6 @@
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
-DEMO_MODEL ?= models/demo_int8.tflite
-DEMO_INPUT ?= models/demo_input.bin
 
 .PHONY: all demo test test-release test-asan clean format
 
@@ -14,14 +12,7 @@ all:
 	cmake --build $(BUILD) -j$(JOBS)
 
 demo: all
-	@echo "== mote inspect $(DEMO_MODEL)"
-	@$(BUILD)/mote inspect $(DEMO_MODEL)
-	@echo
-	@echo "== mote run $(DEMO_MODEL) -i $(DEMO_INPUT)"
-	@$(BUILD)/mote run $(DEMO_MODEL) -i $(DEMO_INPUT)
-	@echo
-	@echo "== mote bench $(DEMO_MODEL)"
-	@$(BUILD)/mote bench $(DEMO_MODEL) -n 1000
+	@sh tools/demo.sh $(BUILD)
 
 test: test-release test-asan
 
