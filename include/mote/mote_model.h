@@ -16,11 +16,32 @@
 
 struct mote_op_reg;
 
-/* The set of operators an application links (TFLM's op resolver). */
+/*
+** Kernel instruction sets (bits of mote_op_table.isa_mask). The reference
+** kernels are always available; the others only where mote was built with
+** them (x86-64 hosts) and the CPU has them (CPUID, checked at init).
+*/
+#define MOTE_ISA_AUTO 0u /* isa_mask 0: the best the CPU runs */
+#define MOTE_ISA_REF 1u  /* portable reference kernels */
+#define MOTE_ISA_AVX2 2u /* x86-64 AVX2 + FMA kernels */
+
+/*
+** The set of operators an application links (TFLM's op resolver), and the
+** kernel instruction sets the ops may use: isa_mask 0 (MOTE_ISA_AUTO) lets
+** each op pick the best variant the CPU supports at init; otherwise only the
+** MOTE_ISA_* bits set are allowed (MOTE_ISA_REF alone: reference kernels
+** only). Whatever the choice, every variant is bit-exact with the reference
+** kernels; a variant that declines a shape falls back to them.
+*/
 typedef struct mote_op_table {
   const struct mote_op_reg *const *ops;
   uint32_t count;
+  uint32_t isa_mask;
 } mote_op_table;
+
+/* The MOTE_ISA_* bits this build and this CPU can run (always has
+ * MOTE_ISA_REF). */
+uint32_t mote_isa_available(void);
 
 /* What went wrong, as precisely as the runtime knows. */
 typedef struct mote_error {
@@ -47,13 +68,14 @@ typedef struct mote_model {
   uint8_t *arena;
   size_t arena_len;
   size_t arena_used;
-  uint32_t subgraph;  /* fb position of subgraph 0 */
-  uint32_t tensors;   /* fb position of the tensors vector */
-  uint32_t operators; /* fb position of the operators vector */
-  uint32_t buffers;   /* fb position of the model's buffers vector */
-  uint32_t opcodes;   /* fb position of the operator_codes vector */
-  uint32_t inputs;    /* fb position of the subgraph inputs vector */
-  uint32_t outputs;   /* fb position of the subgraph outputs vector */
+  size_t arena_needed; /* what mote_arena_required() would say */
+  uint32_t subgraph;   /* fb position of subgraph 0 */
+  uint32_t tensors;    /* fb position of the tensors vector */
+  uint32_t operators;  /* fb position of the operators vector */
+  uint32_t buffers;    /* fb position of the model's buffers vector */
+  uint32_t opcodes;    /* fb position of the operator_codes vector */
+  uint32_t inputs;     /* fb position of the subgraph inputs vector */
+  uint32_t outputs;    /* fb position of the subgraph outputs vector */
   uint32_t n_tensors, n_ops, n_inputs, n_outputs, n_buffers, n_opcodes;
   void **tensor_data;         /* [n_tensors] in the arena */
   struct mote_node_rt *nodes; /* [n_ops] in the arena */
@@ -128,6 +150,13 @@ mote_status mote_model_tensor(const mote_model *m, uint32_t index,
 
 /* Bytes of the arena the model actually uses. */
 size_t mote_model_arena_used(const mote_model *m);
+
+/*
+** Smallest arena mote_model_init() accepts for this model (equal to what
+** mote_arena_required() reports); useful after init with a generous arena
+** when the model is too big for mote_arena_required's stack planner.
+*/
+size_t mote_model_arena_needed(const mote_model *m);
 
 /* Number of operators and the TFLite name of operator `i` (NULL if bad). */
 uint32_t mote_model_op_count(const mote_model *m);

@@ -542,6 +542,7 @@ mote_status mote_model_init(mote_model *m, const uint8_t *fb, size_t fb_len,
   m->persist_bytes = persist;
   m->plan_bytes = planned;
   m->arena_used = persist + planned;
+  m->arena_needed = need;
   m->ready = 1;
   return MOTE_OK;
 }
@@ -619,6 +620,10 @@ mote_status mote_model_tensor(const mote_model *m, uint32_t index,
 
 size_t mote_model_arena_used(const mote_model *m) {
   return m ? m->arena_used : 0;
+}
+
+size_t mote_model_arena_needed(const mote_model *m) {
+  return m ? m->arena_needed : 0;
 }
 
 uint32_t mote_model_op_count(const mote_model *m) {

@@ -44,7 +44,8 @@ int main(int argc, char **argv) {
     }
     mote_model m;
     mote_status st = mote_model_init(&m, fb, len, NULL, arena, need);
-    if (st != MOTE_OK || mote_model_arena_used(&m) > need) {
+    if (st != MOTE_OK || mote_model_arena_used(&m) > need ||
+        mote_model_arena_needed(&m) != need) {
       printf("FAIL %s: required size %zu gave %s\n", kSmall[mi], need,
              mote_status_name(st));
       bad++;
