@@ -25,6 +25,21 @@ mote_status mote_act_same_type(mote_ctx *ctx, const mote_node *node,
                    "output type equal to the input type", in->type, out->type);
 }
 
+mote_status mote_act_prepare_unary(mote_ctx *ctx, const mote_node *node,
+                                   int opt_tag, uint32_t types,
+                                   const char *type_what, mote_tensor *in,
+                                   mote_tensor *out, mote_act_head *h) {
+  MOTE_TRY(mote_act_unary_io(ctx, node, in, out));
+  if (opt_tag != 0) MOTE_TRY(mote_act_expect_options(ctx, node, opt_tag));
+  MOTE_TRY(mote_act_same_type(ctx, node, in, out));
+  if ((unsigned)in->type >= 32u || !(types & MOTE_TYPE_BIT(in->type)))
+    return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)in->index,
+                     type_what, MOTE_FLOAT32, in->type);
+  h->type = in->type;
+  h->count = in->count;
+  return MOTE_OK;
+}
+
 mote_status mote_act_check_quant(mote_ctx *ctx, const mote_node *node,
                                  const mote_tensor *t) {
   int32_t lo = INT32_MIN, hi = INT32_MAX;

@@ -16,6 +16,27 @@
 mote_status mote_act_unary_io(mote_ctx *ctx, const mote_node *node,
                               mote_tensor *in, mote_tensor *out);
 
+/* Prepared data of an element-wise activation starts with this. */
+typedef struct mote_act_head {
+  mote_dtype type; /* of the input and the output */
+  size_t count;    /* elements */
+} mote_act_head;
+
+/* Bit of a type in the `types` set of mote_act_prepare_unary. */
+#define MOTE_TYPE_BIT(t) (1u << (unsigned)(t))
+
+/*
+** Prepare head of an element-wise activation: mote_act_unary_io, the
+** options table (mote_act_expect_options, unless `opt_tag` is 0), output
+** type equal to the input type, and that type in `types` (a set of
+** MOTE_TYPE_BIT; otherwise MOTE_E_UNSUPPORTED, `type_what` naming the
+** expectation). Fills *in, *out and *h.
+*/
+mote_status mote_act_prepare_unary(mote_ctx *ctx, const mote_node *node,
+                                   int opt_tag, uint32_t types,
+                                   const char *type_what, mote_tensor *in,
+                                   mote_tensor *out, mote_act_head *h);
+
 /* Output type must be the input type. */
 mote_status mote_act_same_type(mote_ctx *ctx, const mote_node *node,
                                const mote_tensor *in, const mote_tensor *out);

@@ -5,6 +5,7 @@
 */
 #include "../kernels/ref/activation_ref.h"
 #include "activation_common.h"
+#include "op_util.h"
 
 typedef struct dequantize_data {
   mote_dtype in_type;
@@ -15,7 +16,7 @@ typedef struct dequantize_data {
 
 static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   mote_tensor in, out;
-  dequantize_data d, *pd;
+  dequantize_data d;
   MOTE_TRY(mote_act_unary_io(ctx, node, &in, &out));
   if (in.type != MOTE_INT8 && in.type != MOTE_UINT8 && in.type != MOTE_INT16)
     return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)in.index,
@@ -28,11 +29,7 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   d.count = in.count;
   d.scale = (double)in.scale;
   d.zero_point = in.zero_point;
-  pd = (dequantize_data *)mote_persist(ctx, sizeof *pd);
-  if (!pd) return MOTE_OK;
-  *pd = d;
-  node->data = pd;
-  return MOTE_OK;
+  return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {

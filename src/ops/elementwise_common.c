@@ -3,6 +3,8 @@
 #include <float.h>
 #include <math.h>
 
+#include "op_util.h"
+
 mote_status mote_binary_prepare(mote_ctx *ctx, const mote_node *node,
                                 int opt_tag, mote_binary_io *io) {
   int32_t dims[MOTE_MAX_DIMS];
@@ -94,4 +96,84 @@ int mote_quantize_multiplier_lt1(double real, int32_t *qm, int32_t *shift) {
   if (s > 0) return 0;
   *shift = s;
   return 1;
+}
+
+mote_status mote_binary_prepare_op(mote_ctx *ctx, const mote_node *node,
+                                   int opt_tag, const char *type_what,
+                                   mote_binary_io *io, mote_binary_data *d) {
+  MOTE_TRY(mote_binary_prepare(ctx, node, opt_tag, io));
+  d->bc = io->bc;
+  d->type = io->out.type;
+  switch (io->out.type) {
+    case MOTE_FLOAT32:
+      mote_tfl_act_range_f32(io->activation, &d->f32.act_min, &d->f32.act_max);
+      break;
+    case MOTE_INT32:
+      mote_tfl_act_range_i32(io->activation, &d->i32.act_min, &d->i32.act_max);
+      break;
+    case MOTE_INT8:
+    case MOTE_INT16:
+      break;
+    default:
+      return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)io->out.index,
+                       type_what, MOTE_FLOAT32, io->out.type);
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_binary_check_quant_io(mote_ctx *ctx, const mote_node *node,
+                                       const mote_binary_io *io) {
+  MOTE_TRY(mote_binary_check_quant(ctx, node, &io->in1));
+  MOTE_TRY(mote_binary_check_quant(ctx, node, &io->in2));
+  return mote_binary_check_quant(ctx, node, &io->out);
+}
+
+mote_status mote_addsub_prepare_quant(mote_ctx *ctx, const mote_node *node,
+                                      const mote_binary_io *io,
+                                      mote_addsub_ratios_fn ratios,
+                                      mote_addsub_q_params *q) {
+  double r[3];
+  MOTE_TRY(mote_binary_check_quant_io(ctx, node, io));
+  q->in1_offset = -io->in1.zero_point;
+  q->in2_offset = -io->in2.zero_point;
+  q->out_offset = io->out.zero_point;
+  q->left_shift = io->out.type == MOTE_INT16 ? 15 : 20;
+  ratios(io->in1.scale, io->in2.scale, io->out.scale, q->left_shift, r);
+  if (!mote_quantize_multiplier_lt1(r[0], &q->in1_mult, &q->in1_shift) ||
+      !mote_quantize_multiplier_lt1(r[1], &q->in2_mult, &q->in2_shift))
+    return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)io->in1.index,
+                     "input scale ratio below 1", 1, 0);
+  if (!mote_quantize_multiplier_lt1(r[2], &q->out_mult, &q->out_shift))
+    return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)io->out.index,
+                     "2*max(input scale) / (2^left_shift * output scale) < 1",
+                     1, 0);
+  return mote_act_range_quant(ctx, node, io->activation, &io->out, &q->act_min,
+                              &q->act_max);
+}
+
+mote_status mote_addsub_eval(mote_ctx *ctx, const mote_node *node,
+                             const mote_binary_data *d,
+                             const mote_addsub_q_params *q,
+                             const mote_addsub_kernels *k) {
+  const void *a = mote_in(ctx, node, 0), *b = mote_in(ctx, node, 1);
+  void *o = mote_out(ctx, node, 0);
+  switch (d->type) {
+    case MOTE_FLOAT32:
+      k->f32(&d->f32, &d->bc, (const float *)a, (const float *)b, (float *)o);
+      break;
+    case MOTE_INT32:
+      k->s32(&d->i32, &d->bc, (const int32_t *)a, (const int32_t *)b,
+             (int32_t *)o);
+      break;
+    case MOTE_INT8:
+      k->s8(q, &d->bc, (const int8_t *)a, (const int8_t *)b, (int8_t *)o);
+      break;
+    case MOTE_INT16:
+      k->s16(q, &d->bc, (const int16_t *)a, (const int16_t *)b, (int16_t *)o);
+      break;
+    default:
+      return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "prepared type", 0,
+                       d->type);
+  }
+  return MOTE_OK;
 }

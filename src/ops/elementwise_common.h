@@ -23,6 +23,26 @@ typedef struct mote_binary_io {
 mote_status mote_binary_prepare(mote_ctx *ctx, const mote_node *node,
                                 int opt_tag, mote_binary_io *io);
 
+/* Prepared data every ADD / SUB / MUL keeps (the op adds its quantized
+ * parameters after it). */
+typedef struct mote_binary_data {
+  mote_bcast bc;
+  mote_dtype type;
+  mote_arith_i32_params i32;
+  mote_arith_f32_params f32;
+} mote_binary_data;
+
+/*
+** The part of ADD / SUB / MUL prepare every op shares: mote_binary_prepare,
+** the broadcast and type into *d, the float32 and int32 clamps of the fused
+** activation (an op that differs for int32 overwrites d->i32), and refusal
+** of any type but float32 / int32 / int8 / int16 (`type_what` names the
+** expectation in the error).
+*/
+mote_status mote_binary_prepare_op(mote_ctx *ctx, const mote_node *node,
+                                   int opt_tag, const char *type_what,
+                                   mote_binary_io *io, mote_binary_data *d);
+
 /* TFLite CalculateActivationRange<float>: RELU / RELU6 / RELU_N1_TO_1
  * clamp, anything else leaves the full float range. */
 void mote_tfl_act_range_f32(int32_t act, float *lo, float *hi);
@@ -34,6 +54,46 @@ void mote_tfl_act_range_i32(int32_t act, int32_t *lo, int32_t *hi);
  * zero point in the range of the type. */
 mote_status mote_binary_check_quant(mote_ctx *ctx, const mote_node *node,
                                     const mote_tensor *t);
+
+/* mote_binary_check_quant on both inputs and the output. */
+mote_status mote_binary_check_quant_io(mote_ctx *ctx, const mote_node *node,
+                                       const mote_binary_io *io);
+
+/*
+** Real multipliers of quantized ADD / SUB for scales s1, s2 (inputs) and so
+** (output): r[0], r[1] take the inputs to twice the larger input scale,
+** r[2] from there (with left_shift bits of headroom) to the output. Each op
+** computes them in its own precision, as TFLM does.
+*/
+typedef void (*mote_addsub_ratios_fn)(float s1, float s2, float so,
+                                      int32_t left_shift, double r[3]);
+
+/*
+** Quantized ADD / SUB (int8 / int16): tensor checks, offsets, 20 / 15 bits
+** of headroom, the three multipliers from `ratios`, the activation clamp.
+*/
+mote_status mote_addsub_prepare_quant(mote_ctx *ctx, const mote_node *node,
+                                      const mote_binary_io *io,
+                                      mote_addsub_ratios_fn ratios,
+                                      mote_addsub_q_params *q);
+
+/* The kernels of ADD or SUB (same signatures), one per type. */
+typedef struct mote_addsub_kernels {
+  void (*f32)(const mote_arith_f32_params *p, const mote_bcast *bc,
+              const float *a, const float *b, float *out);
+  void (*s32)(const mote_arith_i32_params *p, const mote_bcast *bc,
+              const int32_t *a, const int32_t *b, int32_t *out);
+  void (*s8)(const mote_addsub_q_params *p, const mote_bcast *bc,
+             const int8_t *a, const int8_t *b, int8_t *out);
+  void (*s16)(const mote_addsub_q_params *p, const mote_bcast *bc,
+              const int16_t *a, const int16_t *b, int16_t *out);
+} mote_addsub_kernels;
+
+/* Eval of ADD / SUB: the kernel of the prepared type. */
+mote_status mote_addsub_eval(mote_ctx *ctx, const mote_node *node,
+                             const mote_binary_data *d,
+                             const mote_addsub_q_params *q,
+                             const mote_addsub_kernels *k);
 
 /* TFLite QuantizeMultiplierSmallerThanOneExp: 0 if `real` is not in
  * (0, 1) or rounds up to 1 (TFLite aborts on those). */

@@ -7,10 +7,10 @@
 #include "../kernels/mote_requant.h"
 #include "../kernels/ref/activation_ref.h"
 #include "activation_common.h"
+#include "op_util.h"
 
 typedef struct hard_swish_data {
-  mote_dtype type;
-  size_t count;
+  mote_act_head h;
   mote_hard_swish_s8_params q;
 } hard_swish_data;
 
@@ -46,42 +46,28 @@ static mote_status prepare_s8(mote_ctx *ctx, mote_node *node,
 
 static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   mote_tensor in, out;
-  hard_swish_data d, *pd;
-  MOTE_TRY(mote_act_unary_io(ctx, node, &in, &out));
-  MOTE_TRY(mote_act_same_type(ctx, node, &in, &out));
-  d.type = in.type;
-  d.count = in.count;
-  switch (in.type) {
-    case MOTE_FLOAT32:
-      break;
-    case MOTE_INT8:
-      MOTE_TRY(prepare_s8(ctx, node, &in, &out, &d.q));
-      break;
-    default:
-      return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)in.index,
-                       "HARD_SWISH type float32/int8", MOTE_FLOAT32, in.type);
-  }
-  pd = (hard_swish_data *)mote_persist(ctx, sizeof *pd);
-  if (!pd) return MOTE_OK;
-  *pd = d;
-  node->data = pd;
-  return MOTE_OK;
+  hard_swish_data d;
+  MOTE_TRY(mote_act_prepare_unary(
+      ctx, node, 0, MOTE_TYPE_BIT(MOTE_FLOAT32) | MOTE_TYPE_BIT(MOTE_INT8),
+      "HARD_SWISH type float32/int8", &in, &out, &d.h));
+  if (in.type == MOTE_INT8) MOTE_TRY(prepare_s8(ctx, node, &in, &out, &d.q));
+  return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const hard_swish_data *d = (const hard_swish_data *)node->data;
   const void *x = mote_in(ctx, node, 0);
   void *y = mote_out(ctx, node, 0);
-  switch (d->type) {
+  switch (d->h.type) {
     case MOTE_FLOAT32:
-      mote_hard_swish_f32_ref(d->count, (const float *)x, (float *)y);
+      mote_hard_swish_f32_ref(d->h.count, (const float *)x, (float *)y);
       break;
     case MOTE_INT8:
-      mote_hard_swish_s8_ref(&d->q, d->count, (const int8_t *)x, (int8_t *)y);
+      mote_hard_swish_s8_ref(&d->q, d->h.count, (const int8_t *)x, (int8_t *)y);
       break;
     default:
       return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "prepared type", 0,
-                       d->type);
+                       d->h.type);
   }
   return MOTE_OK;
 }

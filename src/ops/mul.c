@@ -9,11 +9,8 @@
 #include "op_util.h"
 
 typedef struct mul_data {
-  mote_bcast bc;
-  mote_dtype type;
+  mote_binary_data b;
   mote_mul_q_params q;
-  mote_arith_i32_params i32;
-  mote_arith_f32_params f32;
 } mul_data;
 
 static mote_status prepare_quant(mote_ctx *ctx, mote_node *node,
@@ -21,9 +18,7 @@ static mote_status prepare_quant(mote_ctx *ctx, mote_node *node,
                                  mote_mul_q_params *q) {
   double real;
   int shift = 0;
-  MOTE_TRY(mote_binary_check_quant(ctx, node, &io->in1));
-  MOTE_TRY(mote_binary_check_quant(ctx, node, &io->in2));
-  MOTE_TRY(mote_binary_check_quant(ctx, node, &io->out));
+  MOTE_TRY(mote_binary_check_quant_io(ctx, node, io));
   if (io->out.type == MOTE_INT16) {
     const mote_tensor *t[3];
     int k;
@@ -52,57 +47,38 @@ static mote_status prepare_quant(mote_ctx *ctx, mote_node *node,
 
 static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   mote_binary_io io;
-  mul_data d, *pd;
-  MOTE_TRY(mote_binary_prepare(ctx, node, TFL_OPT_MUL, &io));
-  d.bc = io.bc;
-  d.type = io.out.type;
-  switch (io.out.type) {
-    case MOTE_FLOAT32:
-      mote_tfl_act_range_f32(io.activation, &d.f32.act_min, &d.f32.act_max);
-      break;
-    case MOTE_INT32:
-      mote_tfl_act_range_i32(io.activation, &d.i32.act_min, &d.i32.act_max);
-      break;
-    case MOTE_INT8:
-    case MOTE_INT16:
-      MOTE_TRY(prepare_quant(ctx, node, &io, &d.q));
-      break;
-    default:
-      return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)io.out.index,
-                       "MUL type float32/int32/int8/int16", MOTE_FLOAT32,
-                       io.out.type);
-  }
-  pd = (mul_data *)mote_persist(ctx, sizeof *pd);
-  if (!pd) return MOTE_OK;
-  *pd = d;
-  node->data = pd;
-  return MOTE_OK;
+  mul_data d;
+  MOTE_TRY(mote_binary_prepare_op(
+      ctx, node, TFL_OPT_MUL, "MUL type float32/int32/int8/int16", &io, &d.b));
+  if (io.out.type == MOTE_INT8 || io.out.type == MOTE_INT16)
+    MOTE_TRY(prepare_quant(ctx, node, &io, &d.q));
+  return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const mul_data *d = (const mul_data *)node->data;
   const void *a = mote_in(ctx, node, 0), *b = mote_in(ctx, node, 1);
   void *o = mote_out(ctx, node, 0);
-  switch (d->type) {
+  switch (d->b.type) {
     case MOTE_FLOAT32:
-      mote_mul_f32_ref(&d->f32, &d->bc, (const float *)a, (const float *)b,
+      mote_mul_f32_ref(&d->b.f32, &d->b.bc, (const float *)a, (const float *)b,
                        (float *)o);
       break;
     case MOTE_INT32:
-      mote_mul_s32_ref(&d->i32, &d->bc, (const int32_t *)a, (const int32_t *)b,
-                       (int32_t *)o);
+      mote_mul_s32_ref(&d->b.i32, &d->b.bc, (const int32_t *)a,
+                       (const int32_t *)b, (int32_t *)o);
       break;
     case MOTE_INT8:
-      mote_mul_s8_ref(&d->q, &d->bc, (const int8_t *)a, (const int8_t *)b,
+      mote_mul_s8_ref(&d->q, &d->b.bc, (const int8_t *)a, (const int8_t *)b,
                       (int8_t *)o);
       break;
     case MOTE_INT16:
-      mote_mul_s16_ref(&d->q, &d->bc, (const int16_t *)a, (const int16_t *)b,
+      mote_mul_s16_ref(&d->q, &d->b.bc, (const int16_t *)a, (const int16_t *)b,
                        (int16_t *)o);
       break;
     default:
       return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "prepared type", 0,
-                       d->type);
+                       d->b.type);
   }
   return MOTE_OK;
 }

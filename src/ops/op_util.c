@@ -1,6 +1,7 @@
 #include "op_util.h"
 
 #include <math.h>
+#include <string.h>
 
 static int32_t quantize_real(float f, const mote_tensor *out) {
   return out->zero_point + (int32_t)roundf(f / out->scale);
@@ -123,4 +124,13 @@ int64_t mote_report_i64(double v) {
   if (v >= 9.0e18) return INT64_MAX;
   if (v <= -9.0e18) return INT64_MIN;
   return (int64_t)v;
+}
+
+mote_status mote_persist_data(mote_ctx *ctx, mote_node *node, const void *d,
+                              size_t bytes) {
+  void *p = mote_persist(ctx, bytes);
+  if (!p) return MOTE_OK;
+  memcpy(p, d, bytes);
+  node->data = p;
+  return MOTE_OK;
 }

@@ -33,4 +33,12 @@ int64_t mote_report_i64(double v);
 /* Product of dims [from, to) of t (1 for an empty range). */
 int32_t mote_dims_prod(const mote_tensor *t, uint32_t from, uint32_t to);
 
+/*
+** Keep an op's prepared data: in the real pass copy `bytes` of `d` into
+** the persistent region and hang it on node->data; in the measuring pass
+** (mote_persist returns NULL) only count the bytes.
+*/
+mote_status mote_persist_data(mote_ctx *ctx, mote_node *node, const void *d,
+                              size_t bytes);
+
 #endif

@@ -7,6 +7,7 @@
 */
 #include "../kernels/ref/activation_ref.h"
 #include "activation_common.h"
+#include "op_util.h"
 
 typedef struct quantize_data {
   mote_dtype in_type, out_type;
@@ -36,7 +37,7 @@ static int supported(mote_dtype in, mote_dtype out) {
 
 static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   mote_tensor in, out;
-  quantize_data d, *pd;
+  quantize_data d;
   MOTE_TRY(mote_act_unary_io(ctx, node, &in, &out));
   if (!supported(in.type, out.type))
     return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)out.index,
@@ -61,11 +62,7 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
                                  &d.rq.multiplier, &d.rq.shift));
     d.rq.input_zero_point = in.zero_point;
   }
-  pd = (quantize_data *)mote_persist(ctx, sizeof *pd);
-  if (!pd) return MOTE_OK;
-  *pd = d;
-  node->data = pd;
-  return MOTE_OK;
+  return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {

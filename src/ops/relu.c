@@ -7,10 +7,10 @@
 
 #include "../kernels/ref/activation_ref.h"
 #include "activation_common.h"
+#include "op_util.h"
 
 typedef struct relu_data {
-  mote_dtype type;
-  size_t count;
+  mote_act_head h;
   mote_relu_q_params q;
 } relu_data;
 
@@ -40,46 +40,33 @@ static mote_status prepare_q(mote_ctx *ctx, mote_node *node,
 
 static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   mote_tensor in, out;
-  relu_data d, *pd;
-  MOTE_TRY(mote_act_unary_io(ctx, node, &in, &out));
-  MOTE_TRY(mote_act_same_type(ctx, node, &in, &out));
-  d.type = in.type;
-  d.count = in.count;
-  switch (in.type) {
-    case MOTE_FLOAT32:
-      break;
-    case MOTE_INT8:
-    case MOTE_INT16:
-      MOTE_TRY(prepare_q(ctx, node, &in, &out, &d.q));
-      break;
-    default:
-      return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)in.index,
-                       "RELU type float32/int8/int16", MOTE_FLOAT32, in.type);
-  }
-  pd = (relu_data *)mote_persist(ctx, sizeof *pd);
-  if (!pd) return MOTE_OK;
-  *pd = d;
-  node->data = pd;
-  return MOTE_OK;
+  relu_data d;
+  MOTE_TRY(mote_act_prepare_unary(
+      ctx, node, 0,
+      MOTE_TYPE_BIT(MOTE_FLOAT32) | MOTE_TYPE_BIT(MOTE_INT8) |
+          MOTE_TYPE_BIT(MOTE_INT16),
+      "RELU type float32/int8/int16", &in, &out, &d.h));
+  if (in.type != MOTE_FLOAT32) MOTE_TRY(prepare_q(ctx, node, &in, &out, &d.q));
+  return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const relu_data *d = (const relu_data *)node->data;
   const void *x = mote_in(ctx, node, 0);
   void *y = mote_out(ctx, node, 0);
-  switch (d->type) {
+  switch (d->h.type) {
     case MOTE_FLOAT32:
-      mote_relu_f32_ref(d->count, (const float *)x, (float *)y);
+      mote_relu_f32_ref(d->h.count, (const float *)x, (float *)y);
       break;
     case MOTE_INT8:
-      mote_relu_s8_ref(&d->q, d->count, (const int8_t *)x, (int8_t *)y);
+      mote_relu_s8_ref(&d->q, d->h.count, (const int8_t *)x, (int8_t *)y);
       break;
     case MOTE_INT16:
-      mote_relu_s16_ref(&d->q, d->count, (const int16_t *)x, (int16_t *)y);
+      mote_relu_s16_ref(&d->q, d->h.count, (const int16_t *)x, (int16_t *)y);
       break;
     default:
       return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "prepared type", 0,
-                       d->type);
+                       d->h.type);
   }
   return MOTE_OK;
 }

@@ -10,104 +10,43 @@
 #include "op_util.h"
 
 typedef struct sub_data {
-  mote_bcast bc;
-  mote_dtype type;
+  mote_binary_data b;
   mote_addsub_q_params q;
-  mote_arith_i32_params i32;
-  mote_arith_f32_params f32;
 } sub_data;
 
-static mote_status prepare_quant(mote_ctx *ctx, mote_node *node,
-                                 const mote_binary_io *io,
-                                 mote_addsub_q_params *q) {
-  float s1 = io->in1.scale, s2 = io->in2.scale, so = io->out.scale;
-  float twice_max, shifted_out;
-  double r1, r2, ro;
-  MOTE_TRY(mote_binary_check_quant(ctx, node, &io->in1));
-  MOTE_TRY(mote_binary_check_quant(ctx, node, &io->in2));
-  MOTE_TRY(mote_binary_check_quant(ctx, node, &io->out));
-  q->in1_offset = -io->in1.zero_point;
-  q->in2_offset = -io->in2.zero_point;
-  q->out_offset = io->out.zero_point;
-  q->left_shift = io->out.type == MOTE_INT16 ? 15 : 20;
-  /* Single precision on purpose: each step rounds to float as in TFLM. */
-  twice_max = 2.0f * (s1 < s2 ? s2 : s1);
-  r1 = (double)(float)(s1 / twice_max);
-  r2 = (double)(float)(s2 / twice_max);
-  shifted_out = (float)(1L << q->left_shift) * so;
-  ro = (double)(float)(twice_max / shifted_out);
-  if (!mote_quantize_multiplier_lt1(r1, &q->in1_mult, &q->in1_shift) ||
-      !mote_quantize_multiplier_lt1(r2, &q->in2_mult, &q->in2_shift))
-    return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)io->in1.index,
-                     "input scale ratio below 1", 1, 0);
-  if (!mote_quantize_multiplier_lt1(ro, &q->out_mult, &q->out_shift))
-    return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)io->out.index,
-                     "2*max(input scale) / (2^left_shift * output scale) < 1",
-                     1, 0);
-  return mote_act_range_quant(ctx, node, io->activation, &io->out, &q->act_min,
-                              &q->act_max);
+/* Single precision on purpose: each step rounds to float as in TFLM. */
+static void ratios(float s1, float s2, float so, int32_t left_shift,
+                   double r[3]) {
+  float twice_max = 2.0f * (s1 < s2 ? s2 : s1);
+  float shifted_out = (float)(1L << left_shift) * so;
+  r[0] = (double)(float)(s1 / twice_max);
+  r[1] = (double)(float)(s2 / twice_max);
+  r[2] = (double)(float)(twice_max / shifted_out);
 }
 
 static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   mote_binary_io io;
-  sub_data d, *pd;
-  MOTE_TRY(mote_binary_prepare(ctx, node, TFL_OPT_SUB, &io));
-  d.bc = io.bc;
-  d.type = io.out.type;
-  switch (io.out.type) {
-    case MOTE_FLOAT32:
-      mote_tfl_act_range_f32(io.activation, &d.f32.act_min, &d.f32.act_max);
-      break;
-    case MOTE_INT32:
-      if ((io.in1.nscale > 0 && io.in1.nzero > 0) ||
-          (io.in2.nscale > 0 && io.in2.nzero > 0) ||
-          (io.out.nscale > 0 && io.out.nzero > 0))
-        return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)io.out.index,
-                         "int32 SUB tensors without quantization", 0, 1);
-      mote_tfl_act_range_i32(io.activation, &d.i32.act_min, &d.i32.act_max);
-      break;
-    case MOTE_INT8:
-    case MOTE_INT16:
-      MOTE_TRY(prepare_quant(ctx, node, &io, &d.q));
-      break;
-    default:
+  sub_data d;
+  MOTE_TRY(mote_binary_prepare_op(
+      ctx, node, TFL_OPT_SUB, "SUB type float32/int32/int8/int16", &io, &d.b));
+  if (io.out.type == MOTE_INT32) {
+    if ((io.in1.nscale > 0 && io.in1.nzero > 0) ||
+        (io.in2.nscale > 0 && io.in2.nzero > 0) ||
+        (io.out.nscale > 0 && io.out.nzero > 0))
       return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)io.out.index,
-                       "SUB type float32/int32/int8/int16", MOTE_FLOAT32,
-                       io.out.type);
+                       "int32 SUB tensors without quantization", 0, 1);
+  } else if (io.out.type != MOTE_FLOAT32) {
+    MOTE_TRY(mote_addsub_prepare_quant(ctx, node, &io, ratios, &d.q));
   }
-  pd = (sub_data *)mote_persist(ctx, sizeof *pd);
-  if (!pd) return MOTE_OK;
-  *pd = d;
-  node->data = pd;
-  return MOTE_OK;
+  return mote_persist_data(ctx, node, &d, sizeof d);
 }
+
+static const mote_addsub_kernels kernels = {mote_sub_f32_ref, mote_sub_s32_ref,
+                                            mote_sub_s8_ref, mote_sub_s16_ref};
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const sub_data *d = (const sub_data *)node->data;
-  const void *a = mote_in(ctx, node, 0), *b = mote_in(ctx, node, 1);
-  void *o = mote_out(ctx, node, 0);
-  switch (d->type) {
-    case MOTE_FLOAT32:
-      mote_sub_f32_ref(&d->f32, &d->bc, (const float *)a, (const float *)b,
-                       (float *)o);
-      break;
-    case MOTE_INT32:
-      mote_sub_s32_ref(&d->i32, &d->bc, (const int32_t *)a, (const int32_t *)b,
-                       (int32_t *)o);
-      break;
-    case MOTE_INT8:
-      mote_sub_s8_ref(&d->q, &d->bc, (const int8_t *)a, (const int8_t *)b,
-                      (int8_t *)o);
-      break;
-    case MOTE_INT16:
-      mote_sub_s16_ref(&d->q, &d->bc, (const int16_t *)a, (const int16_t *)b,
-                       (int16_t *)o);
-      break;
-    default:
-      return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "prepared type", 0,
-                       d->type);
-  }
-  return MOTE_OK;
+  return mote_addsub_eval(ctx, node, &d->b, &d->q, &kernels);
 }
 
 const mote_op_reg mote_op_SUB = {TFL_OP_SUB, "SUB", prepare, eval,

@@ -67,10 +67,6 @@ void mote_tanh_s16_ref(const mote_sigmoid_s16_params *p, size_t n,
                        const int16_t *in, int16_t *out);
 void mote_tanh_f32_ref(size_t n, const float *in, float *out);
 
-/* sigmoid(i/24) in 0.16 fixed point, i = 0..255 (shared by the int16
- * logistic and tanh kernels). */
-extern const uint16_t mote_sigmoid_table_u16[256];
-
 /* ---- RELU (requantizing), RELU6 (clamp), LEAKY_RELU ---- */
 
 typedef struct mote_relu_q_params {

@@ -1,4 +1,5 @@
 /* LOGISTIC int16 (output 1/32768): interpolated sigmoid table. */
+#include "../mote_fixedpoint_lstm.h"
 #include "activation_ref.h"
 
 /*
@@ -34,32 +35,8 @@ const uint16_t mote_sigmoid_table_u16[256] = {
 
 void mote_logistic_s16_ref(const mote_sigmoid_s16_params *p, size_t n,
                            const int16_t *in, int16_t *out) {
-  int32_t mult = p->input_multiplier;
-  int32_t shift = p->input_left_shift;
-  int32_t round_add;
-  size_t i;
-  if (mult == 0) { /* power-of-two input scale: only the 3/4 range factor */
-    mult = (int32_t)3 << shift;
-    shift = 0;
-  }
-  round_add = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
-  for (i = 0; i < n; ++i) {
-    /* Input on a 1/(3*4096) scale: +-2^17 is +-10.7. TFLM computes this in
-     * int32 (wrapping); only absurd input scales get near that. */
-    int32_t x = (int32_t)(uint32_t)((int64_t)in[i] * mult + round_add);
-    uint32_t ax, uh, r;
-    x >>= shift;
-    ax = x < 0 ? (uint32_t)0 - (uint32_t)x : (uint32_t)x;
-    uh = ax >> 9;
-    if (uh >= 255) {
-      r = (uint32_t)0x7FFF << 10;
-    } else {
-      uint32_t a = mote_sigmoid_table_u16[uh];
-      uint32_t b = mote_sigmoid_table_u16[uh + 1];
-      r = (a << 9) + (ax & 0x1ffu) * (b - a);
-    }
-    /* sigmoid(-x) = 1 - sigmoid(x) */
-    r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
-    out[i] = (int16_t)(r >> 10);
-  }
+  /* Input rescaled to a 1/(3*4096) scale: +-2^17 is +-10.7 (TFLM computes
+   * it in int32, wrapping; only absurd input scales get near that). */
+  for (size_t i = 0; i < n; ++i)
+    out[i] = mote_logistic_s16(in[i], p->input_multiplier, p->input_left_shift);
 }

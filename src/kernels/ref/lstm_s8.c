@@ -3,8 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "../mote_fixedpoint_lstm.h"
-#include "rnn_ref.h"
+#include "lstm_common.h"
 
 /* One FC output row to Q3.12 int16 (TFLite integer FullyConnected). */
 static int16_t fc_row_s8(const int8_t *w, int32_t w_off, const int8_t *x,
@@ -23,61 +22,35 @@ void mote_lstm_s8_ref(const mote_lstm_q_params *p,
                       const mote_lstm_s8_weights *w, const int8_t *input,
                       int8_t *hidden, int16_t *cell, int8_t *output,
                       int16_t *scratch) {
-  const int32_t ni = p->d.n_input, nc = p->d.n_cell, nt = p->d.time;
-  const int32_t rows = p->d.time_major ? p->d.batch : 1;
-  const int32_t seqs = p->d.time_major ? 1 : p->d.batch;
-  const size_t step = (size_t)rows * (size_t)nc;
-  int16_t *gate[4];
-  for (int k = 0; k < 4; ++k) gate[k] = scratch + (size_t)k * step;
-
-  for (int32_t s = 0; s < seqs; ++s) {
-    int8_t *h = hidden + (size_t)s * (size_t)nc;
-    int16_t *c = cell + (size_t)s * (size_t)nc;
-    for (int32_t t = 0; t < nt; ++t) {
-      const size_t pos = (size_t)s * (size_t)nt + (size_t)t;
-      const int8_t *x = input + pos * (size_t)rows * (size_t)ni;
-      int8_t *y = output + pos * step;
+  mote_lstm_loop l;
+  mote_lstm_loop_init(&l, p, scratch);
+  for (int32_t s = 0; s < l.seqs; ++s) {
+    int8_t *h = hidden + (size_t)s * (size_t)l.nc;
+    int16_t *c = cell + (size_t)s * (size_t)l.nc;
+    for (int32_t t = 0; t < l.nt; ++t) {
+      const size_t pos = (size_t)s * (size_t)l.nt + (size_t)t;
+      const int8_t *x = input + pos * (size_t)l.rows * (size_t)l.ni;
       for (int k = 0; k < 4; ++k) {
-        for (int32_t b = 0; b < rows; ++b) {
-          const int8_t *xb = x + (size_t)b * (size_t)ni;
-          const int8_t *hb = h + (size_t)b * (size_t)nc;
-          for (int32_t j = 0; j < nc; ++j) {
-            int16_t a = fc_row_s8(w->w_in[k] + (size_t)j * (size_t)ni,
-                                  -p->w_in_zp[k], xb, -p->input_zp, ni,
+        for (int32_t b = 0; b < l.rows; ++b) {
+          const int8_t *xb = x + (size_t)b * (size_t)l.ni;
+          const int8_t *hb = h + (size_t)b * (size_t)l.nc;
+          for (int32_t j = 0; j < l.nc; ++j) {
+            int16_t a = fc_row_s8(w->w_in[k] + (size_t)j * (size_t)l.ni,
+                                  -p->w_in_zp[k], xb, -p->input_zp, l.ni,
                                   w->bias[k] != NULL ? w->bias[k] + j : NULL,
                                   p->in_mult[k], p->in_shift[k]);
-            int16_t r = fc_row_s8(w->w_rec[k] + (size_t)j * (size_t)nc,
-                                  -p->w_rec_zp[k], hb, -p->hidden_zp, nc, NULL,
-                                  p->rec_mult[k], p->rec_shift[k]);
-            int16_t v = mote_add_sat_s16(a, r);
-            if (k != MOTE_LSTM_GATE_CELL)
-              v = mote_logistic_s16(v, 0, 0);
-            else if (p->d.cell_act == MOTE_LSTM_CELL_ACT_TANH)
-              v = mote_tanh_s16(v, 0, 0);
-            gate[k][(size_t)b * (size_t)nc + (size_t)j] = v;
+            int16_t r = fc_row_s8(w->w_rec[k] + (size_t)j * (size_t)l.nc,
+                                  -p->w_rec_zp[k], hb, -p->hidden_zp, l.nc,
+                                  NULL, p->rec_mult[k], p->rec_shift[k]);
+            l.gate[k][(size_t)b * (size_t)l.nc + (size_t)j] =
+                mote_lstm_gate(p, k, a, r);
           }
         }
       }
-      for (size_t e = 0; e < step; ++e) {
-        int16_t cv = (int16_t)mote_mul_requant_s16(
-            gate[MOTE_LSTM_GATE_FORGET][e], c[e], p->fc_mult, (int)p->fc_shift,
-            0, INT16_MIN, INT16_MAX);
-        int16_t iv = (int16_t)mote_mul_requant_s16(
-            gate[MOTE_LSTM_GATE_INPUT][e], gate[MOTE_LSTM_GATE_CELL][e],
-            p->ic_mult, (int)p->ic_shift, 0, INT16_MIN, INT16_MAX);
-        cv = mote_add_sat_s16(cv, iv);
-        if (p->use_cell_clip) {
-          int16_t lo = (int16_t)-p->cell_clip;
-          cv = cv < p->cell_clip ? cv : p->cell_clip;
-          cv = cv < lo ? lo : cv;
-        }
-        c[e] = cv;
-        int16_t tv = mote_tanh_s16(cv, p->tanh_mult, p->tanh_shift);
-        h[e] = (int8_t)mote_mul_requant_s16(tv, gate[MOTE_LSTM_GATE_OUTPUT][e],
-                                            p->hid_mult, (int)p->hid_shift,
-                                            p->hidden_zp, INT8_MIN, INT8_MAX);
-      }
-      memcpy(y, h, step * sizeof(int8_t));
+      mote_lstm_cell_step(p, &l, c, INT8_MIN, INT8_MAX);
+      for (size_t e = 0; e < l.step; ++e)
+        h[e] = (int8_t)l.gate[MOTE_LSTM_GATE_OUTPUT][e];
+      memcpy(output + pos * l.step, h, l.step * sizeof(int8_t));
     }
   }
 }
