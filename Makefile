@@ -1,11 +1,12 @@
 # mote: the two commands of the quick start, and a few conveniences.
 #   make demo   build, then inspect / run / benchmark the bundled model
-#   make test   build and run every test (release + ASan/UBSan builds)
+#   make test   build and run every test (release + ASan/UBSan builds, and
+#               the firmware conformance on four boards under QEMU)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all demo test test-release test-asan clean format
+.PHONY: all demo test test-release test-asan test-mcu clean format
 
 all:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -14,7 +15,7 @@ all:
 demo: all
 	@sh tools/demo.sh $(BUILD)
 
-test: test-release test-asan
+test: test-release test-asan test-mcu
 
 test-release: all
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
@@ -25,6 +26,23 @@ test-asan:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMOTE_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j$(JOBS) -E "^(cross|format)\."
+
+# Firmware conformance under QEMU (ports/, tests/target/): one build dir per
+# board, configured with its toolchain file; ctest runs each firmware in QEMU.
+# Needs qemu-system-arm, qemu-system-misc, gcc-riscv64-unknown-elf and
+# picolibc-riscv64-unknown-elf besides the Arm toolchain.
+MCU_BUILD ?= build-mcu
+MCU_BOARDS ?= cortex_m_qemu/mps2-an386 cortex_m_qemu/mps3-an547 \
+              cortex_m_qemu/mps2-an505 riscv_qemu/riscv32-virt
+
+test-mcu:
+	@set -e; for pb in $(MCU_BOARDS); do b=$$(basename $$pb); \
+	  echo "== $$b"; \
+	  cmake -S ports -B $(MCU_BUILD)/$$b \
+	    -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/ports/$$pb.cmake >/dev/null; \
+	  cmake --build $(MCU_BUILD)/$$b -j$(JOBS) >/dev/null; \
+	  (cd $(MCU_BUILD)/$$b && ctest --output-on-failure -j$(JOBS)); \
+	done
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
