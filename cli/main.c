@@ -2,6 +2,7 @@
 ** main.c: the `mote` command: inspect, run and benchmark TFLite models.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -47,6 +48,14 @@ void cli_print_error(const char *path, const mote_error *e) {
 }
 
 int cli_load(host_model *hm, const char *path) {
+  uint32_t isa = 0;
+  if (host_isa_mask(&isa) != 0) {
+    fprintf(stderr,
+            "mote: MOTE_ISA=%s: expected auto, ref or avx2 (avx2 only on a "
+            "CPU with AVX2)\n",
+            getenv("MOTE_ISA"));
+    return EXIT_USAGE;
+  }
   mote_status st = host_model_load(hm, path, 0);
   if (st == MOTE_OK) return 0;
   if (!hm->fb) {

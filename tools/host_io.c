@@ -42,14 +42,50 @@ int host_write_file(const char *path, const void *data, size_t len) {
   return (w == len && rc == 0) ? 0 : -1;
 }
 
+int host_isa_mask(uint32_t *mask) {
+  const char *e = getenv("MOTE_ISA");
+  *mask = MOTE_ISA_AUTO;
+  if (!e || !*e || strcmp(e, "auto") == 0) return 0;
+  if (strcmp(e, "ref") == 0) {
+    *mask = MOTE_ISA_REF;
+    return 0;
+  }
+  if (strcmp(e, "avx2") == 0) {
+    *mask = MOTE_ISA_REF | MOTE_ISA_AVX2;
+    return (mote_isa_available() & MOTE_ISA_AVX2) ? 0 : -1;
+  }
+  return -1;
+}
+
+const mote_op_table *host_op_table(void) {
+  static mote_op_table table;
+  uint32_t mask = MOTE_ISA_AUTO;
+  (void)host_isa_mask(&mask);
+  table = *mote_ops_all();
+  table.isa_mask = mask;
+  return &table;
+}
+
 mote_status host_model_from_bytes(host_model *hm, uint8_t *fb, size_t len,
                                   size_t extra) {
+  uint32_t isa = MOTE_ISA_AUTO;
+  if (host_isa_mask(&isa) != 0) {
+    free(fb);
+    hm->fb = NULL;
+    hm->arena = NULL;
+    hm->m.err.status = MOTE_E_ARG;
+    hm->m.err.what =
+        "MOTE_ISA one of auto, ref, avx2 (and avx2 only on a CPU with AVX2)";
+    hm->m.err.op_index = hm->m.err.tensor_index = -1;
+    return MOTE_E_ARG;
+  }
+  const mote_op_table *ops = host_op_table();
   hm->fb = fb;
   hm->fb_len = len;
   hm->arena = NULL;
   hm->arena_len = 0;
   size_t need = 0;
-  mote_status st = mote_arena_required(fb, len, NULL, &need, &hm->m.err);
+  mote_status st = mote_arena_required(fb, len, ops, &need, &hm->m.err);
   if (st == MOTE_E_UNSUPPORTED && hm->m.err.what &&
       strstr(hm->m.err.what, "MOTE_MEASURE_MAX_BUFFERS")) {
     /* Too big to measure on the stack: ask init with a large arena. */
@@ -64,7 +100,7 @@ mote_status host_model_from_bytes(host_model *hm, uint8_t *fb, size_t len,
   size_t alloc = (hm->arena_len + 16u) & ~(size_t)15u;
   hm->arena = aligned_alloc(16, alloc);
   if (!hm->arena) return MOTE_E_ARG;
-  st = mote_model_init(&hm->m, fb, len, NULL, hm->arena, hm->arena_len);
+  st = mote_model_init(&hm->m, fb, len, ops, hm->arena, hm->arena_len);
   if (st == MOTE_OK &&
       mote_model_arena_needed(&hm->m) + extra < hm->arena_len) {
     /* Measured in a generous arena: re-initialise with the exact size. */
@@ -72,7 +108,7 @@ mote_status host_model_from_bytes(host_model *hm, uint8_t *fb, size_t len,
     hm->arena_len = mote_model_arena_needed(&hm->m) + extra;
     hm->arena = aligned_alloc(16, (hm->arena_len + 16u) & ~(size_t)15u);
     if (!hm->arena) return MOTE_E_ARG;
-    st = mote_model_init(&hm->m, fb, len, NULL, hm->arena, hm->arena_len);
+    st = mote_model_init(&hm->m, fb, len, ops, hm->arena, hm->arena_len);
   }
   return st;
 }

@@ -18,6 +18,18 @@ uint8_t *host_read_file(const char *path, size_t *len);
 /* Write len bytes to path. Returns 0 on success, -1 on failure. */
 int host_write_file(const char *path, const void *data, size_t len);
 
+/*
+** MOTE_ISA (host tools only; the library reads no environment): unset or
+** "auto" lets each op pick the best kernels the CPU runs, "ref" forces the
+** reference kernels, "avx2" allows AVX2 (and fails on a CPU without it).
+** host_isa_mask() returns 0 and the mask, or -1 for a bad value;
+** host_op_table() is every op with that mask (a static table: the model
+** keeps the pointer). host_model_load() uses it, so the CLI and every test
+** honour MOTE_ISA.
+*/
+int host_isa_mask(uint32_t *mask);
+const mote_op_table *host_op_table(void);
+
 /* A model loaded on the host: bytes, arena and the runtime struct. */
 typedef struct host_model {
   uint8_t *fb;

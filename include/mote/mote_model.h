@@ -16,11 +16,32 @@
 
 struct mote_op_reg;
 
-/* The set of operators an application links (TFLM's op resolver). */
+/*
+** Kernel instruction sets (bits of mote_op_table.isa_mask). The reference
+** kernels are always available; the others only where mote was built with
+** them (x86-64 hosts) and the CPU has them (CPUID, checked at init).
+*/
+#define MOTE_ISA_AUTO 0u /* isa_mask 0: the best the CPU runs */
+#define MOTE_ISA_REF 1u  /* portable reference kernels */
+#define MOTE_ISA_AVX2 2u /* x86-64 AVX2 + FMA kernels */
+
+/*
+** The set of operators an application links (TFLM's op resolver), and the
+** kernel instruction sets the ops may use: isa_mask 0 (MOTE_ISA_AUTO) lets
+** each op pick the best variant the CPU supports at init; otherwise only the
+** MOTE_ISA_* bits set are allowed (MOTE_ISA_REF alone: reference kernels
+** only). Whatever the choice, every variant is bit-exact with the reference
+** kernels; a variant that declines a shape falls back to them.
+*/
 typedef struct mote_op_table {
   const struct mote_op_reg *const *ops;
   uint32_t count;
+  uint32_t isa_mask;
 } mote_op_table;
+
+/* The MOTE_ISA_* bits this build and this CPU can run (always has
+ * MOTE_ISA_REF). */
+uint32_t mote_isa_available(void);
 
 /* What went wrong, as precisely as the runtime knows. */
 typedef struct mote_error {

@@ -8,9 +8,13 @@
 
 #include <string.h>
 
+#include "../kernels/isa.h"
 #include "../kernels/mote_requant.h"
 #include "../kernels/ref/conv_ref.h"
 #include "op_requant.h"
+#if defined(MOTE_HAVE_AVX2)
+#include "../kernels/x86_avx2/conv_avx2.h"
+#endif
 
 enum {
   MOTE_CONV_K_F32 = 0,
@@ -33,6 +37,7 @@ typedef struct mote_conv_data {
     mote_conv_hybrid_params h;
   } p;
   uint8_t kind;
+  uint8_t isa; /* MOTE_ISA_* chosen at prepare (mote_isa_select) */
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -300,6 +305,7 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   void *arr = mem + sizeof(mote_conv_data);
   memset(d, 0, sizeof *d);
   d->kind = (uint8_t)kind;
+  d->isa = (uint8_t)mote_isa_select(ctx->m->ops->isa_mask);
   if (kind == MOTE_CONV_K_F32) {
     d->p.f.act_min = act_min_f;
     d->p.f.act_max = act_max_f;
@@ -361,6 +367,20 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
                                   un);
         w = un;
       }
+#if defined(MOTE_HAVE_AVX2)
+      if (d->isa == MOTE_ISA_AVX2) {
+        if (depthwise && mote_dwconv2d_s8_avx2_supported(&g)) {
+          mote_dwconv2d_s8_avx2(&g, &d->p.q, (const int8_t *)in, w,
+                                (const int32_t *)bias, (int8_t *)out);
+          return MOTE_OK;
+        }
+        if (!depthwise && mote_conv2d_s8_avx2_supported(&g)) {
+          mote_conv2d_s8_avx2(&g, &d->p.q, (const int8_t *)in, w,
+                              (const int32_t *)bias, (int8_t *)out);
+          return MOTE_OK;
+        }
+      }
+#endif
       if (depthwise)
         mote_dwconv2d_s8_ref(&g, &d->p.q, (const int8_t *)in, w,
                              (const int32_t *)bias, (int8_t *)out);

@@ -16,9 +16,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "../kernels/isa.h"
 #include "../kernels/mote_requant.h"
 #include "../kernels/ref/fc_ref.h"
 #include "op_requant.h"
+#if defined(MOTE_HAVE_AVX2)
+#include "../kernels/x86_avx2/fc_avx2.h"
+#endif
 
 enum { FC_F32 = 0, FC_HYBRID, FC_S8, FC_S8W4, FC_S16, FC_S16_ACC32 };
 
@@ -37,6 +41,7 @@ typedef struct fc_data {
   } p;
   mote_fc_dims n;
   uint8_t kind;
+  uint8_t isa; /* MOTE_ISA_* chosen at prepare (mote_isa_select) */
 } fc_data;
 
 static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
@@ -265,6 +270,7 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   void *tail = mem + sizeof(fc_data);
   memset(d, 0, sizeof *d);
   d->kind = (uint8_t)kind;
+  d->isa = (uint8_t)mote_isa_select(ctx->m->ops->isa_mask);
   d->n.batches = batches;
   d->n.depth = depth;
   d->n.units = units;
@@ -316,6 +322,13 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
                          (int8_t *)node->scratch);
       break;
     case FC_S8:
+#if defined(MOTE_HAVE_AVX2)
+      if (d->isa == MOTE_ISA_AVX2 && mote_fc_s8_avx2_supported(n)) {
+        mote_fc_s8_avx2(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
+                        (const int32_t *)bias, (int8_t *)out);
+        break;
+      }
+#endif
       mote_fc_s8_ref(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
                      (const int32_t *)bias, (int8_t *)out);
       break;
