@@ -89,29 +89,51 @@ typedef struct mote_model {
 const mote_op_table *mote_ops_all(void);
 
 /*
-** mote_arena_required: verify the model and compute the exact arena size
-** mote_model_init() needs for it with op table `ops` (NULL: all ops).
+** mote_arena_required_ops: verify the model and compute the exact arena size
+** mote_model_init() needs for it with op table `ops`
+** (required: MOTE_E_ARG if NULL).
 ** Returns the same statuses as mote_model_init() except
 ** MOTE_E_ARENA_TOO_SMALL; on success *out holds the byte count. If `err`
 ** is not NULL it receives the error detail.
 */
-mote_status mote_arena_required(const uint8_t *fb, size_t fb_len,
-                                const mote_op_table *ops, size_t *out,
-                                mote_error *err);
+mote_status mote_arena_required_ops(const uint8_t *fb, size_t fb_len,
+                                    const mote_op_table *ops, size_t *out,
+                                    mote_error *err);
 
 /*
-** mote_model_init: verify `fb` (every offset, vtable, vector, string,
-** alignment and size product), check every operator against `ops` (NULL:
-** all ops), plan all activations, state and scratch into `arena` and
-** prepare every operator. On MOTE_E_ARENA_TOO_SMALL, m->err.expected holds
+** mote_model_init_ops: verify `fb` (every offset, vtable, vector, string,
+** alignment and size product), check every operator against `ops`
+** (required: MOTE_E_ARG if NULL), plan all activations, state and scratch
+** into `arena` and prepare every operator. On MOTE_E_ARENA_TOO_SMALL,
+*m->err.expected holds
 ** the bytes needed. On any failure m->err names the cause (op, tensor).
 ** The arena must be aligned to MOTE_ARENA_ALIGN bytes (else MOTE_E_ARG).
 ** Returns MOTE_OK or one of the verification, MOTE_E_UNSUPPORTED,
 ** MOTE_E_BAD_* or MOTE_E_ARENA_TOO_SMALL statuses.
 */
-mote_status mote_model_init(mote_model *m, const uint8_t *fb, size_t fb_len,
-                            const mote_op_table *ops, uint8_t *arena,
-                            size_t arena_len);
+mote_status mote_model_init_ops(mote_model *m, const uint8_t *fb, size_t fb_len,
+                                const mote_op_table *ops, uint8_t *arena,
+                                size_t arena_len);
+
+/*
+** mote_arena_required / mote_model_init: the *_ops calls with `ops` NULL
+** meaning every op (mote_ops_all()). They are inline so that a caller that
+** passes its own table never references mote_ops_all(): with optimisation
+** on, the linker then drops every op the table does not name.
+*/
+static inline mote_status mote_arena_required(const uint8_t *fb, size_t fb_len,
+                                              const mote_op_table *ops,
+                                              size_t *out, mote_error *err) {
+  return mote_arena_required_ops(fb, fb_len, ops ? ops : mote_ops_all(), out,
+                                 err);
+}
+static inline mote_status mote_model_init(mote_model *m, const uint8_t *fb,
+                                          size_t fb_len,
+                                          const mote_op_table *ops,
+                                          uint8_t *arena, size_t arena_len) {
+  return mote_model_init_ops(m, fb, fb_len, ops ? ops : mote_ops_all(), arena,
+                             arena_len);
+}
 
 /*
 ** mote_model_invoke: run every operator once. Inputs must have been

@@ -30,8 +30,10 @@ static inline int32_t mote_rdbpot(int32_t x, int exponent) {
 
 /* x * multiplier * 2^shift (shift > 0: left), TFLite double rounding. */
 static inline int32_t mote_mul_by_qm(int32_t x, int32_t qm, int shift) {
-  int left = shift > 0 ? shift : 0;
-  int right = shift > 0 ? 0 : -shift;
+  /* TFLite's shifts lie in [-31, 30]; clamp so that a corrupt model can
+   * never shift by 32 or more (undefined behaviour). */
+  int left = shift > 0 ? (shift > 31 ? 31 : shift) : 0;
+  int right = shift > 0 ? 0 : (shift < -31 ? 31 : -shift);
   /* TFLite multiplies in int32 and relies on wrap-around; do it unsigned. */
   int32_t xs = (int32_t)((uint32_t)x << left);
   return mote_rdbpot(mote_sat_rdhm(xs, qm), right);
@@ -40,6 +42,8 @@ static inline int32_t mote_mul_by_qm(int32_t x, int32_t qm, int shift) {
 /* 64-bit accumulator variant (16x8 kernels): 16-bit reduced multiplier. */
 static inline int32_t mote_mul_by_qm64(int64_t x, int32_t qm, int shift) {
   int32_t reduced = qm < 0x7FFF0000 ? ((qm + (1 << 15)) >> 16) : 0x7FFF;
+  if (shift > 14) shift = 14; /* TFLite: shift in [-31, 7]; stay defined */
+  if (shift < -31) shift = -31;
   int total_shift = 15 - shift;
   /* TFLite assumes |x| < 2^47 (true for every real model); corrupt biases
    * may not respect it, so clamp rather than overflow. */
@@ -52,12 +56,14 @@ static inline int32_t mote_mul_by_qm64(int64_t x, int32_t qm, int shift) {
 
 /* TFLite MultiplyByQuantizedMultiplierSmallerThanOneExp. */
 static inline int32_t mote_mul_by_qm_lt1(int32_t x, int32_t qm, int shift) {
-  return mote_rdbpot(mote_sat_rdhm(x, qm), -shift);
+  int right = shift >= 0 ? 0 : (shift < -31 ? 31 : -shift);
+  return mote_rdbpot(mote_sat_rdhm(x, qm), right);
 }
 
 /* TFLite MultiplyByQuantizedMultiplierGreaterThanOne. */
 static inline int32_t mote_mul_by_qm_gt1(int32_t x, int32_t qm, int shift) {
-  return mote_sat_rdhm((int32_t)((uint32_t)x << shift), qm);
+  int left = shift < 0 ? 0 : (shift > 31 ? 31 : shift);
+  return mote_sat_rdhm((int32_t)((uint32_t)x << left), qm);
 }
 
 /*

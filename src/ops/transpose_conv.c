@@ -116,6 +116,13 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   int has_bias = mote_node_input_index(ctx, node, 3) >= 0;
   if (has_bias) MOTE_TRY(mote_node_input(ctx, node, 3, &bias));
   MOTE_TRY(mote_node_output(ctx, node, 0, &out));
+  /* Keep every position the kernel computes (iy * stride + fy) in int32. */
+  if (in.ndim == 4 && w.ndim == 4 &&
+      ((int64_t)in.dims[1] * stride_h + w.dims[1] > INT32_MAX / 2 ||
+       (int64_t)in.dims[2] * stride_w + w.dims[2] > INT32_MAX / 2))
+    return fail(ctx, node, MOTE_E_OVERFLOW, &in,
+                "input extent * stride + filter below 2^30", INT32_MAX / 2,
+                (int64_t)in.dims[1] * stride_h);
 
   /* Types. */
   if (in.type != out.type)

@@ -262,7 +262,10 @@ static mote_status load(mote_model *m, const uint8_t *fb, size_t len,
   if (!fb) return fail_at(m, MOTE_E_ARG, -1, -1, "model bytes", 1, 0);
   m->fb = fb;
   m->fb_len = len;
-  m->ops = ops ? ops : mote_ops_all();
+  if (!ops)
+    return fail_at(m, MOTE_E_ARG, -1, -1,
+                   "an op table (mote_ops_all() for every op)", 1, 0);
+  m->ops = ops;
   fb_table root;
   mote_status st = mote_fb_verify(fb, len, &m->err, &root);
   if (st != MOTE_OK) return st;
@@ -462,9 +465,9 @@ static size_t required_bytes(const mote_model *m, size_t persist,
   return persist + (planned > work ? planned : work);
 }
 
-mote_status mote_arena_required(const uint8_t *fb, size_t fb_len,
-                                const mote_op_table *ops, size_t *out,
-                                mote_error *err) {
+mote_status mote_arena_required_ops(const uint8_t *fb, size_t fb_len,
+                                    const mote_op_table *ops, size_t *out,
+                                    mote_error *err) {
   mote_model m;
   mote_plan_entry plan[MOTE_MEASURE_MAX_BUFFERS];
   mote_status st = load(&m, fb, fb_len, ops);
@@ -479,9 +482,9 @@ mote_status mote_arena_required(const uint8_t *fb, size_t fb_len,
   return st;
 }
 
-mote_status mote_model_init(mote_model *m, const uint8_t *fb, size_t fb_len,
-                            const mote_op_table *ops, uint8_t *arena,
-                            size_t arena_len) {
+mote_status mote_model_init_ops(mote_model *m, const uint8_t *fb, size_t fb_len,
+                                const mote_op_table *ops, uint8_t *arena,
+                                size_t arena_len) {
   if (!m) return MOTE_E_ARG;
   mote_status st = load(m, fb, fb_len, ops);
   if (st != MOTE_OK) return st;
@@ -496,7 +499,7 @@ mote_status mote_model_init(mote_model *m, const uint8_t *fb, size_t fb_len,
   if (arena_len < work) {
     size_t need = 0;
     mote_error e;
-    st = mote_arena_required(fb, fb_len, ops, &need, &e);
+    st = mote_arena_required_ops(fb, fb_len, ops, &need, &e);
     if (st != MOTE_OK) {
       m->err = e;
       return st;

@@ -6,6 +6,8 @@
 **   dwconv16_bias     int64 bias beyond 2^47 in a 16x8 DEPTHWISE_CONV_2D
 **   fc8_bias_max      int32 bias at INT32_MAX in an int8 FULLY_CONNECTED
 **   conv8_bias_min    int32 bias at INT32_MIN in an int8 CONV_2D
+**   tconv8_stride     TRANSPOSE_CONV stride 2^30 (positions past int32)
+**   mul8_tiny_scale   MUL whose output scale makes the shift exceed 31
 ** usage: mote_make_regress DIR
 */
 #include <math.h>
@@ -115,6 +117,35 @@ int main(int argc, char **argv) {
     int32_t gi[] = {x}, go[] = {y};
     tflw_io(w, gi, 1, go, 1);
     rc |= save(w, dir, "conv8_bias_min");
+  }
+  { /* tconv8_stride */
+    tflw *w = tflw_new();
+    int32_t so[] = {1, 4, 4, 1}, oshape[] = {1, 4, 4, 1}, s4i[] = {4};
+    int32_t sx[] = {1, 2, 2, 1};
+    int x = tflw_tensor_q(w, MOTE_INT8, sx, 4, "x", 0.1f, 0);
+    int shp = weights(w, MOTE_INT32, s4i, 1, oshape, sizeof oshape, 0, 1);
+    int f = weights(w, MOTE_INT8, sw, 4, w9, 9, 0.1f, 1);
+    int y = tflw_tensor_q(w, MOTE_INT8, so, 4, "y", 0.5f, 0);
+    int32_t in[] = {shp, f, x}, out[] = {y};
+    tflw_opt o[] = {TFLW_I8(0, TFL_PAD_SAME), TFLW_I32(1, 1 << 30),
+                    TFLW_I32(2, 1 << 30)};
+    tflw_op(w, TFL_OP_TRANSPOSE_CONV, 1, in, 3, out, 1, TFL_OPT_TRANSPOSE_CONV,
+            o, 3);
+    int32_t gi[] = {x}, go[] = {y};
+    tflw_io(w, gi, 1, go, 1);
+    rc |= save(w, dir, "tconv8_stride");
+  }
+  { /* mul8_tiny_scale */
+    tflw *w = tflw_new();
+    int32_t sx[] = {1, 8};
+    int a = tflw_tensor_q(w, MOTE_INT8, sx, 2, "a", 1.0f, 3);
+    int b = tflw_tensor_q(w, MOTE_INT8, sx, 2, "b", 1.0f, -5);
+    int y = tflw_tensor_q(w, MOTE_INT8, sx, 2, "y", 1e-30f, 0);
+    int32_t in[] = {a, b}, out[] = {y};
+    tflw_op(w, TFL_OP_MUL, 1, in, 2, out, 1, 0, NULL, 0);
+    int32_t gi[] = {a, b}, go[] = {y};
+    tflw_io(w, gi, 2, go, 1);
+    rc |= save(w, dir, "mul8_tiny_scale");
   }
   return rc;
 }

@@ -1,21 +1,11 @@
-/* LEAKY_RELU int16: identity and alpha multipliers on either side of zero. */
+/* LEAKY_RELU int16: identity and alpha multipliers on either side of zero
+ * (body in leaky_relu_body.h). */
 #include "activation_ref.h"
 
 #include "../mote_requant.h"
 
-void mote_leaky_relu_s16_ref(const mote_leaky_relu_q_params *p, size_t n,
-                             const int16_t *in, int16_t *out) {
-  const int32_t lo = INT16_MIN, hi = INT16_MAX;
-  size_t i;
-  for (i = 0; i < n; ++i) {
-    int32_t x = (int32_t)in[i] - p->input_offset;
-    int32_t v = p->output_offset;
-    if (x >= 0) {
-      v += mote_mul_by_qm(x, p->identity_multiplier, p->identity_shift);
-    } else {
-      int32_t a = mote_mul_by_qm(x, p->alpha_multiplier, p->alpha_shift);
-      v += p->alpha_negative ? -a : a;
-    }
-    out[i] = (int16_t)mote_clamp_i32(v, lo, hi);
-  }
-}
+#define MOTE_LEAKY_RELU_FN mote_leaky_relu_s16_ref
+#define MOTE_LEAKY_RELU_T int16_t
+#define MOTE_LEAKY_RELU_MIN INT16_MIN
+#define MOTE_LEAKY_RELU_MAX INT16_MAX
+#include "leaky_relu_body.h"

@@ -1,30 +1,7 @@
-/* STRIDED_SLICE of 8-bit elements (see shape_ref.h). */
+/* STRIDED_SLICE of 8-bit elements (see shape_ref.h; body in
+ * strided_slice_body.h). */
 #include "shape_ref.h"
 
-void mote_strided_slice_x8_ref(const mote_sslice_params *p, const int8_t *in,
-                               int8_t *out) {
-  const int32_t *c = p->count;
-  int32_t i0, i1, i2, i3, i4;
-  int64_t step[MOTE_SSLICE_DIMS], base[MOTE_SSLICE_DIMS];
-  for (i0 = 0; i0 < MOTE_SSLICE_DIMS; ++i0) {
-    step[i0] = (int64_t)p->stride[i0] * p->in_strides[i0];
-    base[i0] = (int64_t)p->start[i0] * p->in_strides[i0];
-  }
-  for (i0 = 0; i0 < c[0]; ++i0) {
-    const ptrdiff_t o0 = (ptrdiff_t)(base[0] + i0 * step[0]);
-    for (i1 = 0; i1 < c[1]; ++i1) {
-      const ptrdiff_t o1 = o0 + (ptrdiff_t)(base[1] + i1 * step[1]);
-      for (i2 = 0; i2 < c[2]; ++i2) {
-        const ptrdiff_t o2 = o1 + (ptrdiff_t)(base[2] + i2 * step[2]);
-        for (i3 = 0; i3 < c[3]; ++i3) {
-          const ptrdiff_t o3 = o2 + (ptrdiff_t)(base[3] + i3 * step[3]);
-          const int8_t *src = in + o3 + (ptrdiff_t)base[4];
-          for (i4 = 0; i4 < c[4]; ++i4) {
-            *out++ = *src;
-            src += (ptrdiff_t)step[4];
-          }
-        }
-      }
-    }
-  }
-}
+#define MOTE_SSLICE_FN mote_strided_slice_x8_ref
+#define MOTE_SSLICE_T int8_t
+#include "strided_slice_body.h"
