@@ -6,13 +6,20 @@
 ** plain sum without clamp (TFLM ignores the fused activation there); float
 ** clamps to the fused activation.
 */
+#include <string.h>
+
+#include "../kernels/isa.h"
 #include "../kernels/ref/elementwise_ref.h"
 #include "elementwise_common.h"
 #include "op_util.h"
+#if defined(MOTE_HAVE_AVX2)
+#include "../kernels/x86_avx2/add_avx2.h"
+#endif
 
 typedef struct add_data {
   mote_binary_data b;
   mote_addsub_q_params q;
+  uint8_t isa; /* MOTE_ISA_* chosen at prepare (mote_isa_select) */
 } add_data;
 
 /* Multipliers in double precision (TFLM's ADD). */
@@ -27,6 +34,7 @@ static void ratios(float s1, float s2, float so, int32_t left_shift,
 static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   mote_binary_io io;
   add_data d;
+  memset(&d, 0, sizeof d);
   MOTE_TRY(mote_binary_prepare_op(
       ctx, node, TFL_OPT_ADD, "ADD type float32/int32/int8/int16", &io, &d.b));
   if (io.out.type == MOTE_INT32) {
@@ -40,6 +48,7 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   } else if (io.out.type != MOTE_FLOAT32) {
     MOTE_TRY(mote_addsub_prepare_quant(ctx, node, &io, ratios, &d.q));
   }
+  d.isa = (uint8_t)mote_isa_select(ctx->m->ops->isa_mask);
   return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
@@ -48,6 +57,15 @@ static const mote_addsub_kernels kernels = {mote_add_f32_ref, mote_add_s32_ref,
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const add_data *d = (const add_data *)node->data;
+#if defined(MOTE_HAVE_AVX2)
+  if (d->isa == MOTE_ISA_AVX2 && d->b.type == MOTE_INT8 &&
+      mote_add_s8_avx2_supported(&d->b.bc)) {
+    mote_add_s8_avx2(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
+                     (const int8_t *)mote_in(ctx, node, 1),
+                     (int8_t *)mote_out(ctx, node, 0));
+    return MOTE_OK;
+  }
+#endif
   return mote_addsub_eval(ctx, node, &d->b, &d->q, &kernels);
 }
 

@@ -5,6 +5,10 @@
 */
 #include "../kernels/ref/pool_ref.h"
 #include "pool_common.h"
+#if defined(MOTE_HAVE_AVX2)
+#include "../kernels/isa.h"
+#include "../kernels/x86_avx2/pool_avx2.h"
+#endif
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const mote_pool_data *d = (const mote_pool_data *)node->data;
@@ -15,6 +19,12 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
       mote_avg_pool_f32_ref(&d->p, (const float *)in, (float *)out);
       break;
     case MOTE_INT8:
+#if defined(MOTE_HAVE_AVX2)
+      if (d->isa == MOTE_ISA_AVX2 && mote_avg_pool_s8_avx2_supported(&d->p)) {
+        mote_avg_pool_s8_avx2(&d->p, (const int8_t *)in, (int8_t *)out);
+        break;
+      }
+#endif
       mote_avg_pool_s8_ref(&d->p, (const int8_t *)in, (int8_t *)out);
       break;
     case MOTE_INT16:

@@ -351,6 +351,22 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
   mote_conv_geometry(&tin, &tfilt, o, depthwise, &g);
   switch (d->kind) {
     case MOTE_CONV_K_F32:
+#if defined(MOTE_HAVE_AVX2)
+      if (d->isa == MOTE_ISA_AVX2) {
+        if (depthwise && mote_dwconv2d_f32_avx2_supported(&g)) {
+          mote_dwconv2d_f32_avx2(&g, &d->p.f, (const float *)in,
+                                 (const float *)filt, (const float *)bias,
+                                 (float *)out);
+          return MOTE_OK;
+        }
+        if (!depthwise && mote_conv2d_f32_avx2_supported(&g)) {
+          mote_conv2d_f32_avx2(&g, &d->p.f, (const float *)in,
+                               (const float *)filt, (const float *)bias,
+                               (float *)out);
+          return MOTE_OK;
+        }
+      }
+#endif
       if (depthwise)
         mote_dwconv2d_f32_ref(&g, &d->p.f, (const float *)in,
                               (const float *)filt, (const float *)bias,

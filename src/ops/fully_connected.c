@@ -313,6 +313,13 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const mote_fc_dims *n = &d->n;
   switch (d->kind) {
     case FC_F32:
+#if defined(MOTE_HAVE_AVX2)
+      if (d->isa == MOTE_ISA_AVX2) {
+        mote_fc_f32_avx2(n, &d->p.f, (const float *)in, (const float *)w,
+                         (const float *)bias, (float *)out);
+        break;
+      }
+#endif
       mote_fc_f32_ref(n, &d->p.f, (const float *)in, (const float *)w,
                       (const float *)bias, (float *)out);
       break;

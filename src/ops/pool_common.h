@@ -8,6 +8,7 @@
 typedef struct mote_pool_data {
   mote_pool_params p;
   mote_dtype type;
+  uint8_t isa; /* MOTE_ISA_* chosen at prepare (mote_isa_select) */
 } mote_pool_data;
 
 /* Validate the node (TFLM PoolingPrepare rules) and persist the params. */

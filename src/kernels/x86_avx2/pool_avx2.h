@@ -1,0 +1,22 @@
+/*
+** pool_avx2.h: AVX2 int8 AVERAGE_POOL_2D and MAX_POOL_2D (x86-64 builds with
+** MOTE_HAVE_AVX2 only), vectorised over channels. Same arguments and
+** bit-exact results as the reference kernels of ../ref/pool_ref.h; call
+** only when the CPU has AVX2 and the `_supported` check accepts the params.
+*/
+#ifndef MOTE_POOL_AVX2_H
+#define MOTE_POOL_AVX2_H
+
+#include "../ref/pool_ref.h"
+
+/* Windows of at most 65536 taps (the sums stay below 2^24, where a float
+ * division is exact: see pool_avg_s8.c). */
+int mote_avg_pool_s8_avx2_supported(const mote_pool_params *p);
+void mote_avg_pool_s8_avx2(const mote_pool_params *p, const int8_t *in,
+                           int8_t *out);
+
+/* Any geometry. */
+void mote_max_pool_s8_avx2(const mote_pool_params *p, const int8_t *in,
+                           int8_t *out);
+
+#endif
