@@ -4,7 +4,13 @@
 #include <string.h>
 
 static int32_t quantize_real(float f, const mote_tensor *out) {
-  return out->zero_point + (int32_t)roundf(f / out->scale);
+  /* TFLite: zero_point + (int32)round(f / scale). The clamp only matters
+   * for scales no real model has (the cast would be undefined). */
+  float q = roundf(f / out->scale);
+  if (q != q) q = 0.0f;
+  if (q > 1073741824.0f) q = 1073741824.0f;
+  if (q < -1073741824.0f) q = -1073741824.0f;
+  return out->zero_point + (int32_t)q;
 }
 
 mote_status mote_act_range_quant(mote_ctx *ctx, const mote_node *n, int act,

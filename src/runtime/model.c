@@ -147,17 +147,20 @@ static mote_status check_tensor(mote_model *m, const fb_buf *b, uint32_t i) {
   size_t esize = mote_dtype_size((mote_dtype)type);
   if (type < 0 || type > MOTE_INT4)
     return fail_at(m, MOTE_E_BAD_TYPE, -1, ti, "known tensor type", 0, type);
-  uint64_t count = 1;
+  uint64_t count = 1, nonzero = 1;
   for (uint32_t d = 0; d < shape.n; d++) {
     int32_t v = fb_vec_i32(b, shape, d);
     if (v < 0)
       return fail_at(m, MOTE_E_BAD_SHAPE, -1, ti,
                      "non-negative dimension (shape, not shape_signature)", 0,
                      v);
+    /* Zero-sized dims do not excuse the others: ops multiply subsets. */
     count *= (uint64_t)v;
-    if (count > (uint64_t)INT32_MAX)
-      return fail_at(m, MOTE_E_OVERFLOW, -1, ti, "element count below 2^31",
-                     INT32_MAX, (int64_t)count);
+    nonzero *= (uint64_t)(v > 0 ? v : 1);
+    if (nonzero > (uint64_t)INT32_MAX)
+      return fail_at(m, MOTE_E_OVERFLOW, -1, ti,
+                     "product of non-zero dimensions below 2^31", INT32_MAX,
+                     (int64_t)nonzero);
   }
   if (fb_subtable(b, &tt, TFL_TENSOR_SPARSITY).pos)
     return fail_at(m, MOTE_E_UNSUPPORTED, -1, ti, "dense tensor (no sparsity)",

@@ -8,6 +8,8 @@
 **   conv8_bias_min    int32 bias at INT32_MIN in an int8 CONV_2D
 **   tconv8_stride     TRANSPOSE_CONV stride 2^30 (positions past int32)
 **   mul8_tiny_scale   MUL whose output scale makes the shift exceed 31
+**   mean8_zero_dim    a zero dimension hiding a product of dims past int32
+**   fc8_relu6_scale   fused RELU6 on an output scale that overflows int32
 ** usage: mote_make_regress DIR
 */
 #include <math.h>
@@ -146,6 +148,33 @@ int main(int argc, char **argv) {
     int32_t gi[] = {a, b}, go[] = {y};
     tflw_io(w, gi, 2, go, 1);
     rc |= save(w, dir, "mul8_tiny_scale");
+  }
+  { /* mean8_zero_dim */
+    tflw *w = tflw_new();
+    int32_t sx[] = {0, 2097152002, 3}, sa[] = {1}, so[] = {0, 2097152002};
+    int32_t axis = 2;
+    int x = tflw_tensor_q(w, MOTE_INT8, sx, 3, "x", 0.1f, 0);
+    int a = weights(w, MOTE_INT32, sa, 1, &axis, 4, 0, 1);
+    int y = tflw_tensor_q(w, MOTE_INT8, so, 2, "y", 0.1f, 0);
+    int32_t in[] = {x, a}, out[] = {y};
+    tflw_op(w, TFL_OP_MEAN, 1, in, 2, out, 1, 0, NULL, 0);
+    int32_t gi[] = {x}, go[] = {y};
+    tflw_io(w, gi, 1, go, 1);
+    rc |= save(w, dir, "mean8_zero_dim");
+  }
+  { /* fc8_relu6_scale */
+    tflw *w = tflw_new();
+    int32_t sx[] = {1, 9}, sf[] = {1, 9}, so[] = {1, 1};
+    int x = tflw_tensor_q(w, MOTE_INT8, sx, 2, "x", 0.1f, 0);
+    int f = weights(w, MOTE_INT8, sf, 2, w9, 9, 0.1f, 1);
+    int y = tflw_tensor_q(w, MOTE_INT8, so, 2, "y", 1e-10f, 0);
+    int32_t in[] = {x, f, -1}, out[] = {y};
+    tflw_opt o[] = {TFLW_I8(0, TFL_ACT_RELU6)};
+    tflw_op(w, TFL_OP_FULLY_CONNECTED, 1, in, 3, out, 1,
+            TFL_OPT_FULLY_CONNECTED, o, 1);
+    int32_t gi[] = {x}, go[] = {y};
+    tflw_io(w, gi, 1, go, 1);
+    rc |= save(w, dir, "fc8_relu6_scale");
   }
   return rc;
 }

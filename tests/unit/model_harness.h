@@ -385,10 +385,11 @@ static inline void ref_act_range_q(int act, float scale, int32_t zp,
                                    int32_t *hi) {
   *lo = qmin;
   *hi = qmax;
+  if (act == TFL_ACT_NONE || !(scale > 0.0f)) return;
   int32_t q0 = zp + (int32_t)roundf(0.0f / scale);
-  int32_t q6 = zp + (int32_t)roundf(6.0f / scale);
-  int32_t qm1 = zp + (int32_t)roundf(-1.0f / scale);
-  int32_t q1 = zp + (int32_t)roundf(1.0f / scale);
+  int32_t q6 = zp + (int32_t)fminf(roundf(6.0f / scale), 1073741824.0f);
+  int32_t qm1 = zp + (int32_t)fmaxf(roundf(-1.0f / scale), -1073741824.0f);
+  int32_t q1 = zp + (int32_t)fminf(roundf(1.0f / scale), 1073741824.0f);
   if (act == TFL_ACT_RELU) {
     *lo = q0 > qmin ? q0 : qmin;
   } else if (act == TFL_ACT_RELU6) {

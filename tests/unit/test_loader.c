@@ -127,6 +127,13 @@ static void test_refused(void) {
     tflw_tensor_q(w, MOTE_FLOAT32, s, 3, "huge", 0, 0);
     mh_expect_load_fail(w, MOTE_E_OVERFLOW, NULL);
   }
+  mh_case = "zero dimension hiding an overflow";
+  {
+    tflw *w = relu_model(MOTE_FLOAT32);
+    int32_t s[] = {0, 65536, 65536};
+    tflw_tensor_q(w, MOTE_FLOAT32, s, 3, "empty_but_huge", 0, 0);
+    mh_expect_load_fail(w, MOTE_E_OVERFLOW, NULL);
+  }
   mh_case = "constant buffer size";
   {
     tflw *w = relu_model(MOTE_FLOAT32);
