@@ -8,19 +8,27 @@
 #include "cli.h"
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "mote %s: TinyML inference engine\n"
-          "\n"
-          "usage:\n"
-          "  mote inspect MODEL [--json]        ops, tensors, MACs, memory\n"
-          "  mote run MODEL [-i FILE]... [-o PREFIX] [--quiet]\n"
-          "                                     run once on raw input files\n"
-          "  mote bench MODEL [-n N] [--json]   median/min/max us per invoke\n"
-          "  mote version\n"
-          "\n"
-          "exit status: 0 ok, 1 runtime failure, 2 usage, 3 invalid model,\n"
-          "             4 unsupported op or type, 5 bad input file\n",
-          MOTE_VERSION_STRING);
+  fprintf(
+      f,
+      "mote %s: TinyML inference engine\n"
+      "\n"
+      "usage:\n"
+      "  mote inspect MODEL [--json]        ops, tensors, MACs, memory\n"
+      "  mote run MODEL [-i FILE]... [-o PREFIX] [--quiet]\n"
+      "                                     run once on raw input files\n"
+      "  mote bench MODEL [-n N] [--json]   median/min/max us per invoke\n"
+      "  mote train SPEC -o MODEL [options]  train a float model "
+      "(Fashion-MNIST)\n"
+      "  mote quantize MODEL -o OUT [options] float model -> int8 (or 16x8)\n"
+      "  mote prune MODEL|SPEC -o OUT [options] magnitude / channel pruning\n"
+      "  mote distill TEACHER SPEC -o OUT [options] knowledge distillation\n"
+      "  mote eval MODEL [--dataset fashion-mnist] accuracy, confusion matrix\n"
+      "  (each command: --help for its options)\n"
+      "  mote version\n"
+      "\n"
+      "exit status: 0 ok, 1 runtime failure, 2 usage, 3 invalid model,\n"
+      "             4 unsupported op or type, 5 bad input file\n",
+      MOTE_VERSION_STRING);
 }
 
 int cli_exit_for(mote_status st) {
@@ -114,6 +122,11 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "inspect") == 0) return cmd_inspect(argc - 1, argv + 1);
   if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
   if (strcmp(cmd, "bench") == 0) return cmd_bench(argc - 1, argv + 1);
+  if (strcmp(cmd, "train") == 0) return cmd_train(argc - 1, argv + 1);
+  if (strcmp(cmd, "quantize") == 0) return cmd_quantize(argc - 1, argv + 1);
+  if (strcmp(cmd, "prune") == 0) return cmd_prune(argc - 1, argv + 1);
+  if (strcmp(cmd, "distill") == 0) return cmd_distill(argc - 1, argv + 1);
+  if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 1, argv + 1);
   if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
     printf("mote %s\n", MOTE_VERSION_STRING);
     return 0;

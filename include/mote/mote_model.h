@@ -143,6 +143,29 @@ static inline mote_status mote_model_init(mote_model *m, const uint8_t *fb,
 mote_status mote_model_invoke(mote_model *m);
 
 /*
+** mote_op_observer: called by mote_model_invoke_observed() before
+** (after == 0) and after (after == 1) operator `op` runs. While it runs,
+** the op's input views (before) or output views (after) from
+** mote_model_tensor() hold live data. Return 0 to go on, non-zero to stop
+** the invoke early (it then returns MOTE_OK). For calibration, per-op
+** profiling and debugging; the plain invoke has no such call.
+*/
+typedef int (*mote_op_observer)(void *user, const mote_model *m, uint32_t op,
+                                int after);
+
+/* mote_model_invoke with `obs` called around every operator. */
+mote_status mote_model_invoke_observed(mote_model *m, mote_op_observer obs,
+                                       void *user);
+
+/*
+** Tensor indices of operator `op`'s inputs (outputs != 0: outputs) into
+** idx (at most max; -1 marks an absent optional input). Returns the
+** count (may exceed max), 0 if op is out of range.
+*/
+uint32_t mote_model_op_tensors(const mote_model *m, uint32_t op, int outputs,
+                               int32_t *idx, uint32_t max);
+
+/*
 ** mote_model_reset_state: zero every variable (state) tensor, as after
 ** init. Returns MOTE_OK or MOTE_E_NOT_READY.
 */

@@ -554,6 +554,11 @@ mote_status mote_model_init_ops(mote_model *m, const uint8_t *fb, size_t fb_len,
 }
 
 mote_status mote_model_invoke(mote_model *m) {
+  return mote_model_invoke_observed(m, NULL, NULL);
+}
+
+mote_status mote_model_invoke_observed(mote_model *m, mote_op_observer obs,
+                                       void *user) {
   if (!m || !m->ready) return MOTE_E_NOT_READY;
   mote_ctx ctx;
   memset(&ctx, 0, sizeof ctx);
@@ -566,6 +571,7 @@ mote_status mote_model_invoke(mote_model *m) {
     node.data = m->nodes[i].data;
     node.scratch = m->nodes[i].scratch;
     ctx.cur = &node;
+    if (obs && obs(user, m, i, 0) != 0) return MOTE_OK;
     mote_status st = node.reg->eval(&ctx, &node);
     if (st != MOTE_OK) {
       m->err.status = st;
@@ -574,8 +580,20 @@ mote_status mote_model_invoke(mote_model *m) {
       if (!m->err.what) m->err.what = "operator evaluation";
       return st;
     }
+    if (obs && obs(user, m, i, 1) != 0) return MOTE_OK;
   }
   return MOTE_OK;
+}
+
+uint32_t mote_model_op_tensors(const mote_model *m, uint32_t op, int outputs,
+                               int32_t *idx, uint32_t max) {
+  if (!m || !m->ready || op >= m->n_ops) return 0;
+  mote_node node;
+  mote_node_fill(m, op, &node);
+  fb_buf b = model_buf(m);
+  fb_vec v = outputs ? node.outputs : node.inputs;
+  for (uint32_t k = 0; k < v.n && k < max; k++) idx[k] = fb_vec_i32(&b, v, k);
+  return v.n;
 }
 
 mote_status mote_model_reset_state(mote_model *m) {
