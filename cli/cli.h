@@ -35,10 +35,14 @@ const char *cli_shape_str(const mote_tensor *t, char *buf, size_t len);
 int cmd_inspect(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_quantize(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
 int cmd_distill(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_hi_eval(int argc, char **argv);
+int cmd_data(int argc, char **argv);
 
 #endif

@@ -17,12 +17,16 @@ static void usage(FILE *f) {
       "  mote run MODEL [-i FILE]... [-o PREFIX] [--quiet]\n"
       "                                     run once on raw input files\n"
       "  mote bench MODEL [-n N] [--json]   median/min/max us per invoke\n"
-      "  mote train SPEC -o MODEL [options]  train a float model "
-      "(Fashion-MNIST)\n"
-      "  mote quantize MODEL -o OUT [options] float model -> int8 (or 16x8)\n"
-      "  mote prune MODEL|SPEC -o OUT [options] magnitude / channel pruning\n"
-      "  mote distill TEACHER SPEC -o OUT [options] knowledge distillation\n"
-      "  mote eval MODEL [--dataset fashion-mnist] accuracy, confusion matrix\n"
+      "  mote classify MODEL IMAGE... [--labels fashion-mnist|FILE]\n"
+      "                                     show, classify and time images\n"
+      "  mote train SPEC -o MODEL [opts]    train a float model\n"
+      "  mote quantize MODEL -o OUT [opts]  float model -> int8 (or 16x8)\n"
+      "  mote prune MODEL -o OUT [opts]     magnitude / channel pruning\n"
+      "  mote distill TEACHER SPEC -o OUT   knowledge distillation\n"
+      "  mote eval MODEL [opts]             accuracy, confusion matrix\n"
+      "  mote serve MODEL[:NAME]... [opts]  KServe v2 inference server\n"
+      "  mote hi-eval LOCAL REMOTE [opts]   hierarchical inference study\n"
+      "  mote data info|export [opts]       data set counts; export images\n"
       "  (each command: --help for its options)\n"
       "  mote version\n"
       "\n"
@@ -122,11 +126,15 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "inspect") == 0) return cmd_inspect(argc - 1, argv + 1);
   if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
   if (strcmp(cmd, "bench") == 0) return cmd_bench(argc - 1, argv + 1);
+  if (strcmp(cmd, "classify") == 0) return cmd_classify(argc - 1, argv + 1);
   if (strcmp(cmd, "train") == 0) return cmd_train(argc - 1, argv + 1);
   if (strcmp(cmd, "quantize") == 0) return cmd_quantize(argc - 1, argv + 1);
   if (strcmp(cmd, "prune") == 0) return cmd_prune(argc - 1, argv + 1);
   if (strcmp(cmd, "distill") == 0) return cmd_distill(argc - 1, argv + 1);
   if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 1, argv + 1);
+  if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
+  if (strcmp(cmd, "hi-eval") == 0) return cmd_hi_eval(argc - 1, argv + 1);
+  if (strcmp(cmd, "data") == 0) return cmd_data(argc - 1, argv + 1);
   if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
     printf("mote %s\n", MOTE_VERSION_STRING);
     return 0;

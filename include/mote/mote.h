@@ -5,6 +5,7 @@
 #define MOTE_H
 
 #include "mote_config.h"
+#include "mote_hi.h"
 #include "mote_model.h"
 #include "mote_ops.h"
 #include "mote_status.h"

@@ -54,12 +54,17 @@ int ds_load_fashion_mnist(mote_dataset *ds, const char *dir, int test,
 /* Fashion-MNIST class name of label k ("T-shirt/top", ...; "?" if bad). */
 const char *ds_fashion_class(unsigned k);
 
+/* Fashion-MNIST class of label k as a file-name word ("tshirt_top",
+ * "trouser", ..., "ankle_boot"; "unknown" if bad). */
+const char *ds_fashion_slug(unsigned k);
+
 /*
 ** Load raw tensor files as an unlabelled set of float samples: `path` is
 ** one file or a directory (files taken in name order, hidden ones
 ** skipped). Every file holds `sample_len` elements of `dtype` ("f32",
-** "u8", "i8"; little-endian), or a multiple of it (several samples);
-** int8/uint8 are converted with (v - zero_point) * scale. Returns 0 or -1
+** "u8", "i8", "i16"; little-endian), or a multiple of it (several samples);
+** integer types are converted with (v - zero_point) * scale. The set has
+** h = w = 1, c = sample_len. Returns 0 or -1
 ** with err.
 */
 int ds_load_raw(mote_dataset *ds, const char *path, size_t sample_len,
