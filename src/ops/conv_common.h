@@ -15,6 +15,7 @@
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/conv_avx2.h"
 #endif
+#include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
 
 enum {
   MOTE_CONV_K_F32 = 0,
@@ -292,6 +293,11 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   uint8_t *mem = (uint8_t *)mote_persist(ctx, sizeof(mote_conv_data) + extra);
   size_t scratch = 0;
   if (filter_s4) scratch = filt.count;
+#if defined(MOTE_HAVE_ARM_DSP)
+  /* im2col rows of the DSP kernel, after the unpacked int4 filter. */
+  if (kind == MOTE_CONV_K_S8 && !depthwise && mote_conv2d_s8_dsp_supported(&g))
+    scratch = MOTE_CONV_ALIGN8(scratch) + mote_conv2d_s8_dsp_scratch(&g);
+#endif
   if (kind == MOTE_CONV_K_HYBRID)
     scratch = MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(float)) +
               MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
@@ -395,6 +401,23 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
                               (const int32_t *)bias, (int8_t *)out);
           return MOTE_OK;
         }
+      }
+#endif
+#if defined(MOTE_HAVE_ARM_DSP)
+      if (depthwise && mote_dwconv2d_s8_dsp_supported(&g)) {
+        mote_dwconv2d_s8_dsp(&g, &d->p.q, (const int8_t *)in, w,
+                             (const int32_t *)bias, (int8_t *)out);
+        return MOTE_OK;
+      }
+      if (!depthwise && mote_conv2d_s8_dsp_supported(&g)) {
+        size_t skip =
+            tfilt.type == MOTE_INT4 ? MOTE_CONV_ALIGN8(tfilt.count) : 0;
+        int16_t *cols =
+            node->scratch ? (int16_t *)(void *)((uint8_t *)node->scratch + skip)
+                          : NULL; /* 1x1 fast path: no scratch */
+        mote_conv2d_s8_dsp(&g, &d->p.q, (const int8_t *)in, w,
+                           (const int32_t *)bias, (int8_t *)out, cols);
+        return MOTE_OK;
       }
 #endif
       if (depthwise)

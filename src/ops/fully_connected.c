@@ -23,6 +23,7 @@
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/fc_avx2.h"
 #endif
+#include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
 
 enum { FC_F32 = 0, FC_HYBRID, FC_S8, FC_S8W4, FC_S16, FC_S16_ACC32 };
 
@@ -335,6 +336,11 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
                         (const int32_t *)bias, (int8_t *)out);
         break;
       }
+#endif
+#if defined(MOTE_HAVE_ARM_DSP)
+      mote_fc_s8_dsp(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
+                     (const int32_t *)bias, (int8_t *)out);
+      break;
 #endif
       mote_fc_s8_ref(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
                      (const int32_t *)bias, (int8_t *)out);

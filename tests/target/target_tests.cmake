@@ -129,3 +129,19 @@ if(_selftest_model)
     set_tests_properties(${_t} PROPERTIES WILL_FAIL TRUE TIMEOUT 60)
   endforeach()
 endif()
+
+# The Cortex-M DSP-extension kernels (src/kernels/arm_dsp/) against the
+# reference kernels on seeded random shapes, on the cores that have the
+# extension (Cortex-M4, M33 and M55).
+if(MOTE_BOARD MATCHES "^mps")
+  add_executable(fw_arm_dsp ${MOTE_ROOT}/tests/target/arm_dsp_fw.c)
+  set_target_properties(fw_arm_dsp PROPERTIES C_STANDARD 99
+                                              C_STANDARD_REQUIRED ON
+                                              SUFFIX .elf)
+  target_include_directories(fw_arm_dsp PRIVATE ${MOTE_ROOT}/src)
+  target_compile_options(fw_arm_dsp PRIVATE ${MOTE_WARN} -Wconversion)
+  target_link_libraries(fw_arm_dsp PRIVATE mote_port mote_rt)
+  add_test(NAME target.${MOTE_BOARD}.arm_dsp_kernels COMMAND fw_arm_dsp)
+  set_tests_properties(target.${MOTE_BOARD}.arm_dsp_kernels PROPERTIES
+                       TIMEOUT ${MOTE_TARGET_TIMEOUT})
+endif()

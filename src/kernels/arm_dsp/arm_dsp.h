@@ -1,0 +1,53 @@
+/*
+** arm_dsp.h: int8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED kernels
+** for Cortex-M cores with the DSP extension (Cortex-M4, M33, M55), built on
+** the <arm_acle.h> SIMD intrinsics (__sxtb16, __sxtab16, __smlad, ...).
+**
+** Bit-exact with the reference kernels (kernels/ref/): the same int32
+** wrap-around accumulation and the same requantization (mote_requant.h).
+** Everything here compiles only when the compiler targets the DSP
+** extension (__ARM_FEATURE_DSP); elsewhere the files are empty. The ops
+** pick these kernels at compile time and fall back to the reference kernel
+** for shapes a *_supported() predicate declines.
+*/
+#ifndef MOTE_ARM_DSP_H
+#define MOTE_ARM_DSP_H
+
+#if defined(__ARM_FEATURE_DSP)
+#define MOTE_HAVE_ARM_DSP 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../ref/conv_ref.h"
+#include "../ref/fc_ref.h"
+
+/*
+** CONV_2D int8 (one group only). Scratch: two int16 im2col rows, returned
+** by mote_conv2d_s8_dsp_scratch() (bytes); the caller passes it 4-byte
+** aligned.
+** Any filter size, stride, dilation and padding.
+*/
+int mote_conv2d_s8_dsp_supported(const mote_conv_geom *g);
+size_t mote_conv2d_s8_dsp_scratch(const mote_conv_geom *g);
+void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
+                        const int8_t *input, const int8_t *filter,
+                        const int32_t *bias, int8_t *output, int16_t *scratch);
+
+/* DEPTHWISE_CONV_2D int8 with depth multiplier 1, or one input channel
+ * and any multiplier (any filter, stride,
+ * dilation, padding; 3x3 windows inside the image are unrolled). No
+ * scratch. */
+int mote_dwconv2d_s8_dsp_supported(const mote_conv_geom *g);
+void mote_dwconv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
+                          const int8_t *input, const int8_t *filter,
+                          const int32_t *bias, int8_t *output);
+
+/* FULLY_CONNECTED int8 x int8 -> int8 (any shape, weight zero point
+ * included). No scratch. */
+void mote_fc_s8_dsp(const mote_fc_dims *n, const mote_fc_q_params *p,
+                    const int8_t *input, const int8_t *weights,
+                    const int32_t *bias, int8_t *output);
+
+#endif /* __ARM_FEATURE_DSP */
+#endif

@@ -1,0 +1,221 @@
+/*
+** CONV_2D int8 for the Cortex-M DSP extension. Two output pixels at a time
+** are gathered (im2col) into int16 rows that already hold input + input
+** offset (padding stays 0), in the lane order __sxtb16 gives the weights:
+** each group of 4 columns k..k+3 is stored as k, k+2, k+1, k+3. Then two
+** output channels x two pixels accumulate with __smlad on 16-bit pairs.
+** The two pixels' rows are interleaved per group of 4 columns (A k,k+2;
+** A k+1,k+3; B k,k+2; B k+1,k+3: one pointer walks both); the K % 4 tail
+** columns follow in natural order, pixel A's then pixel B's.
+** The 1x1 fast path is the same gather reduced to one contiguous
+** __sxtab16 copy per pixel (reading the int8 input in place instead was
+** measured slower: the expansion then repeats for every channel pair).
+*/
+#include "arm_dsp.h"
+
+#if defined(MOTE_HAVE_ARM_DSP)
+#include "dsp_common.h"
+
+int mote_conv2d_s8_dsp_supported(const mote_conv_geom *g) {
+  return g->filt_in_c == g->in_c; /* one group */
+}
+
+static int32_t depth(const mote_conv_geom *g) {
+  return g->filt_h * g->filt_w * g->filt_in_c;
+}
+
+size_t mote_conv2d_s8_dsp_scratch(const mote_conv_geom *g) {
+  if (!mote_conv2d_s8_dsp_supported(g)) return 0;
+  return (size_t)2 * (size_t)depth(g) * sizeof(int16_t);
+}
+
+/* Where column k of pixel slot s (0 or 1) goes (see the file comment). */
+static inline int32_t slot_pos(int32_t k, int32_t s, int32_t K, int32_t k4) {
+  static const int8_t lane[4] = {0, 2, 1, 3};
+  if (k >= k4) return 2 * k4 + s * (K - k4) + (k - k4);
+  return 8 * (k >> 2) + 4 * s + lane[k & 3];
+}
+
+/* Gather the receptive field of output pixel (oy, ox) of one image into
+ * pixel slot s of the interleaved rows. */
+static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
+                   int32_t ox, int32_t off, int16_t *cols, int32_t s) {
+  const int32_t fc = g->in_c;
+  const int32_t iy0 = oy * g->stride_h - g->pad_h;
+  const int32_t ix0 = ox * g->stride_w - g->pad_w;
+  int32_t fy, fx, c;
+  if ((fc & 3) == 0) {
+    const int32_t off2 = mote_dsp_dup16(off);
+    int32_t *dst = (int32_t *)(void *)cols + 2 * s;
+    for (fy = 0; fy < g->filt_h; fy++) {
+      const int32_t iy = iy0 + g->dil_h * fy;
+      for (fx = 0; fx < g->filt_w; fx++) {
+        const int32_t ix = ix0 + g->dil_w * fx;
+        if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) {
+          for (c = 0; c < fc; c += 4) {
+            dst[0] = 0;
+            dst[1] = 0;
+            dst += 4;
+          }
+          continue;
+        }
+        const int8_t *ip = img + (iy * g->in_w + ix) * fc;
+        for (c = 0; c < fc; c += 4) {
+          const int32_t x = mote_dsp_ld32(ip + c);
+          dst[0] = mote_dsp_even(off2, x);
+          dst[1] = mote_dsp_odd(off2, x);
+          dst += 4;
+        }
+      }
+    }
+  } else {
+    const int32_t K = depth(g), k4 = K & ~(int32_t)3;
+    int32_t k = 0;
+    for (fy = 0; fy < g->filt_h; fy++) {
+      const int32_t iy = iy0 + g->dil_h * fy;
+      for (fx = 0; fx < g->filt_w; fx++) {
+        const int32_t ix = ix0 + g->dil_w * fx;
+        const int inside = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w;
+        const int8_t *ip = img + (iy * g->in_w + ix) * fc;
+        for (c = 0; c < fc; c++, k++)
+          cols[slot_pos(k, s, K, k4)] =
+              (int16_t)(inside ? (int32_t)ip[c] + off : 0);
+      }
+    }
+  }
+}
+
+/* One group of 4 columns for 2 channels x 2 pixels, at byte offset o of
+ * the weight rows and word offset o of the gathered rows. */
+#define STEP2(o)                                                              \
+  do {                                                                        \
+    const int32_t wa = mote_dsp_ld32(w0 + (o)), wb = mote_dsp_ld32(w1 + (o)); \
+    const int32_t xae = c[(o)], xao = c[(o) + 1];                             \
+    const int32_t xbe = c[(o) + 2], xbo = c[(o) + 3];                         \
+    int32_t we = (int32_t)__sxtb16((int8x4_t)wa);                             \
+    int32_t wo = mote_dsp_sxtb16_ror8(wa);                                    \
+    a0 = __smlad((int16x2_t)we, (int16x2_t)xae, a0);                          \
+    a1 = __smlad((int16x2_t)we, (int16x2_t)xbe, a1);                          \
+    a0 = __smlad((int16x2_t)wo, (int16x2_t)xao, a0);                          \
+    a1 = __smlad((int16x2_t)wo, (int16x2_t)xbo, a1);                          \
+    we = (int32_t)__sxtb16((int8x4_t)wb);                                     \
+    wo = mote_dsp_sxtb16_ror8(wb);                                            \
+    a2 = __smlad((int16x2_t)we, (int16x2_t)xae, a2);                          \
+    a3 = __smlad((int16x2_t)we, (int16x2_t)xbe, a3);                          \
+    a2 = __smlad((int16x2_t)wo, (int16x2_t)xao, a2);                          \
+    a3 = __smlad((int16x2_t)wo, (int16x2_t)xbo, a3);                          \
+  } while (0)
+
+/* All output channels of the two gathered pixels (ob NULL: only the
+ * first). */
+static void mat2(const mote_conv_geom *g, const mote_conv_q_params *p,
+                 const int8_t *filter, const int32_t *bias, const int16_t *cols,
+                 int8_t *oa, int8_t *ob) {
+  const int32_t K = depth(g);
+  const int32_t k4 = K & ~(int32_t)3;
+  const int32_t n = g->out_c;
+  const int32_t lo = p->act_min, hi = p->act_max, zo = p->output_offset;
+  const int32_t *cw = (const int32_t *)(const void *)cols;
+  const int32_t *cend = cw + k4; /* 4 words per 4 columns */
+  const int16_t *ta = cols + 2 * k4, *tb = ta + (K - k4);
+  int32_t oc, k;
+  for (oc = 0; oc + 1 < n; oc += 2) {
+    const int8_t *w0 = filter + oc * K;
+    const int8_t *w1 = w0 + K;
+    int32_t a0 = bias ? bias[oc] : 0, a2 = bias ? bias[oc + 1] : 0;
+    int32_t a1 = a0, a3 = a2;
+    const int32_t *c = cw;
+    while (c + 8 <= cend) { /* two groups of 4 columns */
+      STEP2(0);
+      STEP2(4);
+      w0 += 8;
+      w1 += 8;
+      c += 8;
+    }
+    while (c < cend) {
+      const int32_t wa = mote_dsp_ld32(w0), wb = mote_dsp_ld32(w1);
+      const int32_t xae = c[0], xao = c[1], xbe = c[2], xbo = c[3];
+      int32_t we = (int32_t)__sxtb16((int8x4_t)wa);
+      int32_t wo = mote_dsp_sxtb16_ror8(wa);
+      a0 = __smlad((int16x2_t)we, (int16x2_t)xae, a0);
+      a1 = __smlad((int16x2_t)we, (int16x2_t)xbe, a1);
+      a0 = __smlad((int16x2_t)wo, (int16x2_t)xao, a0);
+      a1 = __smlad((int16x2_t)wo, (int16x2_t)xbo, a1);
+      we = (int32_t)__sxtb16((int8x4_t)wb);
+      wo = mote_dsp_sxtb16_ror8(wb);
+      a2 = __smlad((int16x2_t)we, (int16x2_t)xae, a2);
+      a3 = __smlad((int16x2_t)we, (int16x2_t)xbe, a3);
+      a2 = __smlad((int16x2_t)wo, (int16x2_t)xao, a2);
+      a3 = __smlad((int16x2_t)wo, (int16x2_t)xbo, a3);
+      w0 += 4;
+      w1 += 4;
+      c += 4;
+    }
+    for (k = 0; k < K - k4; k++) {
+      const uint32_t x0 = (uint32_t)ta[k], x1 = (uint32_t)tb[k];
+      a0 = (int32_t)((uint32_t)a0 + (uint32_t)w0[k] * x0);
+      a1 = (int32_t)((uint32_t)a1 + (uint32_t)w0[k] * x1);
+      a2 = (int32_t)((uint32_t)a2 + (uint32_t)w1[k] * x0);
+      a3 = (int32_t)((uint32_t)a3 + (uint32_t)w1[k] * x1);
+    }
+    {
+      const mote_dsp_rq r0 = mote_dsp_rq_of(&p->rq, oc);
+      const mote_dsp_rq r1 = mote_dsp_rq_of(&p->rq, oc + 1);
+      oa[oc] = mote_dsp_rq_apply(&r0, a0, zo, lo, hi);
+      oa[oc + 1] = mote_dsp_rq_apply(&r1, a2, zo, lo, hi);
+      if (ob) {
+        ob[oc] = mote_dsp_rq_apply(&r0, a1, zo, lo, hi);
+        ob[oc + 1] = mote_dsp_rq_apply(&r1, a3, zo, lo, hi);
+      }
+    }
+  }
+  if (oc < n) {
+    const int8_t *w0 = filter + oc * K;
+    int32_t a0 = bias ? bias[oc] : 0;
+    int32_t a1 = a0;
+    const int32_t *c = cw;
+    while (c < cend) {
+      const int32_t wa = mote_dsp_ld32(w0);
+      const int32_t we = (int32_t)__sxtb16((int8x4_t)wa);
+      const int32_t wo = mote_dsp_sxtb16_ror8(wa);
+      a0 = __smlad((int16x2_t)we, (int16x2_t)c[0], a0);
+      a1 = __smlad((int16x2_t)we, (int16x2_t)c[2], a1);
+      a0 = __smlad((int16x2_t)wo, (int16x2_t)c[1], a0);
+      a1 = __smlad((int16x2_t)wo, (int16x2_t)c[3], a1);
+      w0 += 4;
+      c += 4;
+    }
+    for (k = 0; k < K - k4; k++) {
+      a0 = (int32_t)((uint32_t)a0 + (uint32_t)w0[k] * (uint32_t)ta[k]);
+      a1 = (int32_t)((uint32_t)a1 + (uint32_t)w0[k] * (uint32_t)tb[k]);
+    }
+    const mote_dsp_rq r0 = mote_dsp_rq_of(&p->rq, oc);
+    oa[oc] = mote_dsp_rq_apply(&r0, a0, zo, lo, hi);
+    if (ob) ob[oc] = mote_dsp_rq_apply(&r0, a1, zo, lo, hi);
+  }
+}
+
+void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
+                        const int8_t *input, const int8_t *filter,
+                        const int32_t *bias, int8_t *output, int16_t *scratch) {
+  const int32_t per_img = g->out_h * g->out_w;
+  const int32_t total = g->batches * per_img;
+  const int32_t img_len = g->in_h * g->in_w * g->in_c;
+  int32_t i;
+  for (i = 0; i < total; i += 2) {
+    const int32_t j = i + 1 < total ? i + 1 : i; /* last odd pixel: twice */
+    const int32_t b0 = i / per_img, r0 = i - b0 * per_img;
+    const int32_t b1 = j / per_img, r1 = j - b1 * per_img;
+    gather(g, input + b0 * img_len, r0 / g->out_w, r0 % g->out_w,
+           p->input_offset, scratch, 0);
+    gather(g, input + b1 * img_len, r1 / g->out_w, r1 % g->out_w,
+           p->input_offset, scratch, 1);
+    mat2(g, p, filter, bias, scratch, output + i * g->out_c,
+         j != i ? output + j * g->out_c : NULL);
+  }
+}
+
+#else
+/* No DSP extension: no code here (ISO C wants one declaration). */
+typedef int mote_dsp_conv2d_s8_unused;
+#endif

@@ -1,0 +1,110 @@
+/*
+** dsp_common.h: helpers shared by the DSP-extension kernels (unaligned
+** word loads, the two sign-extending byte splits, requantization of one
+** accumulator). Included by the kernel files of this folder only.
+*/
+#ifndef MOTE_DSP_COMMON_H
+#define MOTE_DSP_COMMON_H
+
+#include <arm_acle.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../mote_requant.h"
+#include "../ref/conv_ref.h"
+
+/* 32-bit load from any address (LDR allows unaligned access on v7-M/v8-M
+ * mainline; memcpy keeps C aliasing rules). */
+static inline int32_t mote_dsp_ld32(const void *p) {
+  int32_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/* Bytes 1 and 3 of x, sign-extended to 16-bit lanes (SXTB16 with ROR #8:
+ * GCC 12 has no __ror and does not fold a rotate into SXTB16 itself). */
+static inline int32_t mote_dsp_sxtb16_ror8(int32_t x) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+
+/* Bytes 0 and 2 of x, sign-extended, plus the two 16-bit lanes of off2. */
+static inline int32_t mote_dsp_even(int32_t off2, int32_t x) {
+  return (int32_t)__sxtab16((int16x2_t)off2, (int8x4_t)x);
+}
+
+/* Bytes 1 and 3 of x, sign-extended, plus the two 16-bit lanes of off2. */
+static inline int32_t mote_dsp_odd(int32_t off2, int32_t x) {
+  int32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(off2), "r"(x));
+  return r;
+}
+
+/* An int16 value in both halves of a word. */
+static inline int32_t mote_dsp_dup16(int32_t v) {
+  return (int32_t)(((uint32_t)v & 0xFFFFu) * 0x10001u);
+}
+
+/*
+** mote_mul_by_qm (mote_requant.h) in fewer instructions, same results for
+** every input: the saturating rounding doubling high multiply
+** (a*b + nudge) / 2^31, rounded toward zero with nudge = 2^30 or 1 - 2^30
+** by the sign of a*b, equals floor((a*b + 2^30) / 2^31) in both cases (for
+** a*b < 0: trunc(t / 2^31) = floor((t + 2^31 - 1) / 2^31) with
+** t = a*b + 1 - 2^30); one SMLAL and two shifts. The rounding divide by
+** 2^right keeps its 32-bit mask and threshold.
+*/
+static inline int32_t mote_dsp_mul_by_qm(int32_t x, int32_t qm, int shift) {
+  const int left = shift > 0 ? (shift > 31 ? 31 : shift) : 0;
+  const int right = shift > 0 ? 0 : (shift < -31 ? 31 : -shift);
+  const int32_t xs = (int32_t)((uint32_t)x << left);
+  int32_t h = (int32_t)(((int64_t)xs * qm + (1LL << 30)) >> 31);
+  if (xs == INT32_MIN && qm == INT32_MIN) h = INT32_MAX;
+  const int32_t mask = (int32_t)((1u << right) - 1u);
+  const int32_t rem = h & mask;
+  const int32_t thr = (mask >> 1) + (int32_t)((uint32_t)h >> 31);
+  return (h >> right) + (rem > thr ? 1 : 0);
+}
+
+/* One channel's requantization, decoded once and applied to several
+ * accumulators (same arithmetic as mote_dsp_mul_by_qm). */
+typedef struct mote_dsp_rq {
+  int32_t qm, left, right, mask;
+} mote_dsp_rq;
+
+static inline mote_dsp_rq mote_dsp_rq_of(const mote_requant_ch *rq, int32_t c) {
+  mote_dsp_rq r;
+  const int shift = mote_requant_shift(rq, c);
+  r.qm = mote_requant_mult(rq, c);
+  r.left = shift > 0 ? (shift > 31 ? 31 : shift) : 0;
+  r.right = shift > 0 ? 0 : (shift < -31 ? 31 : -shift);
+  r.mask = (int32_t)((1u << r.right) - 1u);
+  return r;
+}
+
+/* Requantize acc with r, add the output offset, clamp to [lo, hi]. */
+static inline int8_t mote_dsp_rq_apply(const mote_dsp_rq *r, int32_t acc,
+                                       int32_t out_off, int32_t lo,
+                                       int32_t hi) {
+  const int32_t xs = (int32_t)((uint32_t)acc << r->left);
+  int32_t h = (int32_t)(((int64_t)xs * r->qm + (1LL << 30)) >> 31);
+  if (xs == INT32_MIN && r->qm == INT32_MIN) h = INT32_MAX;
+  const int32_t thr = (r->mask >> 1) + (int32_t)((uint32_t)h >> 31);
+  int32_t a = (h >> r->right) + ((h & r->mask) > thr ? 1 : 0);
+  a = (int32_t)((uint32_t)a + (uint32_t)out_off);
+  return (int8_t)(a < lo ? lo : (a > hi ? hi : a));
+}
+
+/* Requantization, output offset and clamp of one accumulator (bias
+ * already in it), as the reference kernels do it. */
+static inline int8_t mote_dsp_requant(int32_t acc, const mote_requant_ch *rq,
+                                      int32_t c, int32_t out_off, int32_t lo,
+                                      int32_t hi) {
+  int32_t a = mote_dsp_mul_by_qm(acc, mote_requant_mult(rq, c),
+                                 mote_requant_shift(rq, c));
+  a = (int32_t)((uint32_t)a + (uint32_t)out_off);
+  return (int8_t)mote_clamp_i32(a, lo, hi);
+}
+
+#endif

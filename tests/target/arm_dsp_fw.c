@@ -1,0 +1,235 @@
+/* Firmware test of the Cortex-M DSP-extension kernels (src/kernels/arm_dsp/)
+** against the reference kernels on seeded random shapes: int8 CONV_2D
+** (1x1 and general: channels 1..67, odd sizes, strides 1/2, dilation 1/2,
+** any leading padding), DEPTHWISE_CONV_2D (3x3 and general; depth
+** multiplier 1, or 1 input channel and multiplier 2..67) and
+** FULLY_CONNECTED, full-range zero points, per-channel or per-tensor
+** multipliers, with and without bias. Every output byte must match; exits
+** 0 only then (and fails when the core has no DSP extension). */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "kernels/arm_dsp/arm_dsp.h"
+#include "kernels/ref/conv_ref.h"
+#include "kernels/ref/fc_ref.h"
+#include "mote_port.h"
+
+#if defined(MOTE_HAVE_ARM_DSP)
+#ifndef ARM_DSP_FW_CASES
+#define ARM_DSP_FW_CASES 150 /* per operator */
+#endif
+#define BUF 12288
+
+static int8_t in_buf[BUF], w_buf[BUF], out_ref[BUF], out_dsp[BUF];
+static int32_t bias_buf[128], mult_buf[128];
+static int8_t shift_buf[128];
+static int16_t cols[4 * 67 * 25 + 8] __attribute__((aligned(8)));
+static uint32_t rng = 0x6d6f7465u;
+
+/* xorshift32: deterministic on every board. */
+static uint32_t next(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 17;
+  rng ^= rng << 5;
+  return rng;
+}
+
+/* Uniform in [lo, hi]. */
+static int32_t rnd(int32_t lo, int32_t hi) {
+  return lo + (int32_t)(next() % (uint32_t)(hi - lo + 1));
+}
+
+static void fill(int8_t *p, int32_t n) {
+  for (int32_t i = 0; i < n; i++) p[i] = (int8_t)rnd(-128, 127);
+}
+
+static void put_num(long v) {
+  char t[24];
+  int n = 0;
+  unsigned long u = v < 0 ? (unsigned long)(-(v + 1)) + 1u : (unsigned long)v;
+  do {
+    t[n++] = (char)('0' + (int)(u % 10u));
+    u /= 10u;
+  } while (u != 0u);
+  char s[26];
+  int k = 0;
+  if (v < 0) s[k++] = '-';
+  while (n > 0) s[k++] = t[--n];
+  s[k] = '\0';
+  mote_port_write(s);
+}
+
+static void fail(const char *op, int32_t cs, int32_t at, int32_t want,
+                 int32_t got) {
+  mote_port_write("arm_dsp: FAIL ");
+  mote_port_write(op);
+  mote_port_write(" case ");
+  put_num(cs);
+  mote_port_write(" byte ");
+  put_num(at);
+  mote_port_write(" ref ");
+  put_num(want);
+  mote_port_write(" dsp ");
+  put_num(got);
+  mote_port_write("\n");
+  mote_port_exit(1);
+}
+
+/* Compare n bytes; the tail guard bytes past n must be untouched. */
+static void check(const char *op, int32_t cs, int32_t n) {
+  for (int32_t i = 0; i < n + 16; i++)
+    if (out_ref[i] != out_dsp[i]) fail(op, cs, i, out_ref[i], out_dsp[i]);
+}
+
+/* Random requantization, zero points and clamp for `ch` channels. */
+static void rand_q(mote_conv_q_params *p, int32_t ch) {
+  int per_channel = rnd(0, 3) != 0;
+  int extreme = rnd(0, 7) == 0; /* any multiplier, shifts -31..30 */
+  for (int32_t c = 0; c < ch; c++) {
+    mult_buf[c] = rnd(1 << 30, 0x7FFFFFFF);
+    shift_buf[c] = (int8_t)rnd(-20, 1);
+    if (extreme) {
+      uint32_t m = next();
+      mult_buf[c] = rnd(0, 7) == 0 ? INT32_MIN : (int32_t)m;
+      shift_buf[c] = (int8_t)rnd(-31, 30);
+    }
+  }
+  p->rq.mult = per_channel ? mult_buf : NULL;
+  p->rq.shift = per_channel ? shift_buf : NULL;
+  p->rq.mult0 = mult_buf[0];
+  p->rq.shift0 = shift_buf[0];
+  p->input_offset = -rnd(-128, 127);
+  p->output_offset = rnd(-128, 127);
+  p->act_min = rnd(0, 3) == 0 ? rnd(-128, 0) : -128;
+  p->act_max = rnd(0, 3) == 0 ? rnd(p->act_min, 127) : 127;
+  for (int32_t c = 0; c < ch; c++) bias_buf[c] = rnd(-40000, 40000);
+}
+
+/* Random geometry along one axis: input size, filter, stride, dilation,
+ * leading padding and the output size they give (0 if none). */
+static int32_t rand_axis(int32_t in, int32_t f, int32_t *s, int32_t *d,
+                         int32_t *pad) {
+  *s = rnd(1, 2);
+  *d = f > 1 && rnd(0, 3) == 0 ? 2 : 1;
+  const int32_t eff = (f - 1) * *d + 1;
+  *pad = rnd(0, 2) == 0 ? 0 : rnd(0, eff - 1);
+  const int32_t span = in + 2 * *pad - eff;
+  return span < 0 ? 0 : span / *s + 1;
+}
+
+static int rand_geom(mote_conv_geom *g, int depthwise) {
+  g->batches = rnd(1, 2);
+  g->in_h = rnd(1, 9);
+  g->in_w = rnd(1, 9);
+  g->in_c = rnd(0, 3) == 0 ? 4 * rnd(1, 16) : rnd(1, 67);
+  int shape = rnd(0, 3);
+  g->filt_h = shape == 0 ? 1 : shape == 1 ? 3 : rnd(1, 5);
+  g->filt_w = shape == 0 ? 1 : shape == 1 ? 3 : rnd(1, 5);
+  g->out_h = rand_axis(g->in_h, g->filt_h, &g->stride_h, &g->dil_h, &g->pad_h);
+  g->out_w = rand_axis(g->in_w, g->filt_w, &g->stride_w, &g->dil_w, &g->pad_w);
+  if (shape == 0 && rnd(0, 1)) {
+    g->stride_h = g->stride_w = g->dil_h = g->dil_w = 1;
+    g->pad_h = g->pad_w = 0;
+    g->out_h = g->in_h;
+    g->out_w = g->in_w;
+  }
+  g->depth_multiplier = 1;
+  if (depthwise) {
+    g->filt_in_c = 1;
+    if (rnd(0, 4) == 0) { /* one input channel, depth multiplier > 1 */
+      g->in_c = 1;
+      g->depth_multiplier = rnd(2, 67);
+    }
+    g->out_c = g->in_c * g->depth_multiplier;
+  } else {
+    g->filt_in_c = g->in_c;
+    g->out_c = rnd(1, 67);
+  }
+  const int32_t nin = g->batches * g->in_h * g->in_w * g->in_c;
+  const int32_t nout = g->batches * g->out_h * g->out_w * g->out_c;
+  const int32_t nw =
+      g->filt_h * g->filt_w * (depthwise ? g->out_c : g->out_c * g->in_c);
+  return g->out_h > 0 && g->out_w > 0 && nin <= BUF && nw <= BUF &&
+         nout + 16 <= BUF;
+}
+
+static int32_t run_conv(int depthwise) {
+  const char *op = depthwise ? "DEPTHWISE_CONV_2D" : "CONV_2D";
+  int32_t done = 0;
+  for (int32_t cs = 0; done < ARM_DSP_FW_CASES; cs++) {
+    mote_conv_geom g;
+    mote_conv_q_params p;
+    if (!rand_geom(&g, depthwise)) continue;
+    rand_q(&p, g.out_c);
+    fill(in_buf, g.batches * g.in_h * g.in_w * g.in_c);
+    fill(w_buf, BUF);
+    const int32_t *bias = rnd(0, 4) == 0 ? NULL : bias_buf;
+    const int32_t nout = g.batches * g.out_h * g.out_w * g.out_c;
+    memset(out_ref, 0x55, sizeof out_ref);
+    memset(out_dsp, 0x55, sizeof out_dsp);
+    if (depthwise) {
+      if (!mote_dwconv2d_s8_dsp_supported(&g)) fail(op, cs, -1, 1, 0);
+      mote_dwconv2d_s8_ref(&g, &p, in_buf, w_buf, bias, out_ref);
+      mote_dwconv2d_s8_dsp(&g, &p, in_buf, w_buf, bias, out_dsp);
+    } else {
+      if (!mote_conv2d_s8_dsp_supported(&g) ||
+          mote_conv2d_s8_dsp_scratch(&g) > sizeof cols)
+        fail(op, cs, -1, 1, 0);
+      mote_conv2d_s8_ref(&g, &p, in_buf, w_buf, bias, out_ref);
+      mote_conv2d_s8_dsp(&g, &p, in_buf, w_buf, bias, out_dsp, cols);
+    }
+    check(op, cs, nout);
+    done++;
+  }
+  return done;
+}
+
+static int32_t run_fc(void) {
+  int32_t done = 0;
+  for (int32_t cs = 0; done < ARM_DSP_FW_CASES; cs++) {
+    mote_fc_dims n;
+    mote_conv_q_params q;
+    mote_fc_q_params p;
+    n.batches = rnd(1, 3);
+    n.depth = rnd(0, 2) == 0 ? 4 * rnd(1, 64) : rnd(1, 300);
+    n.units = rnd(1, 67);
+    if (n.batches * n.depth > BUF || n.units * n.depth > BUF) continue;
+    rand_q(&q, n.units);
+    p.rq = q.rq;
+    p.input_offset = q.input_offset;
+    p.filter_offset = rnd(0, 1) ? 0 : -rnd(-128, 127);
+    p.output_offset = q.output_offset;
+    p.act_min = q.act_min;
+    p.act_max = q.act_max;
+    fill(in_buf, n.batches * n.depth);
+    fill(w_buf, n.units * n.depth);
+    const int32_t *bias = rnd(0, 4) == 0 ? NULL : bias_buf;
+    memset(out_ref, 0x55, sizeof out_ref);
+    memset(out_dsp, 0x55, sizeof out_dsp);
+    mote_fc_s8_ref(&n, &p, in_buf, w_buf, bias, out_ref);
+    mote_fc_s8_dsp(&n, &p, in_buf, w_buf, bias, out_dsp);
+    check("FULLY_CONNECTED", cs, n.batches * n.units);
+    done++;
+  }
+  return done;
+}
+
+int main(void) {
+  int32_t n = run_conv(0);
+  n += run_conv(1);
+  n += run_fc();
+  mote_port_write("arm_dsp: ");
+  put_num(n);
+  mote_port_write(" random cases bit-exact with the reference kernels\n");
+  return 0;
+}
+
+#else
+/* Built for a core without the DSP extension: nothing to test is a
+ * failure, not a pass. */
+int main(void) {
+  mote_port_write("arm_dsp: FAIL no DSP extension on this core\n");
+  return 1;
+}
+#endif
