@@ -231,9 +231,10 @@ int cmd_classify(int argc, char **argv) {
     char c1[32], c2[32];
     snprintf(c1, sizeof c1, "class %zu", b1);
     snprintf(c2, sizeof c2, "class %zu", b2);
-    printf("  -> %-12s %5.1f%%   (next: %s %.1f%%)   %.0f us\n",
-           b1 < nlab ? names[b1] : c1, 100.0 * p[b1],
-           b2 < nlab ? names[b2] : c2, 100.0 * p[b2], lat[LATENCY_RUNS / 2]);
+    printf("  -> %-12s %5.1f%%", b1 < nlab ? names[b1] : c1, 100.0 * p[b1]);
+    if (b2 != b1 && p[b2] >= 0.0005f)
+      printf("   (next: %s %.1f%%)", b2 < nlab ? names[b2] : c2, 100.0 * p[b2]);
+    printf("   %.0f us\n", lat[LATENCY_RUNS / 2]);
     free(px);
   }
   if (rc == 0 && nimg > 0) {

@@ -399,6 +399,11 @@ done:
 
 int cmd_quantize(int argc, char **argv) {
   args a;
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      fputs(k_usage, stdout);
+      return 0;
+    }
   int rc = parse(argc, argv, &a);
   if (rc) return rc;
   host_model fm;
