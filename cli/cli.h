@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "data/dataset.h"
 #include "host_io.h"
 
 /* Exit statuses (stable: scripts depend on them). */
@@ -29,8 +30,48 @@ void cli_print_error(const char *path, const mote_error *e);
 /* Dequantized value of element i of t, as double. */
 double cli_value(const mote_tensor *t, size_t i);
 
+/* s as a JSON string literal (quoted, escaped) on f. */
+void cli_json_str(FILE *f, const char *s);
+
+/* Monotonic clock, in microseconds. */
+double cli_now_us(void);
+
+/* qsort comparator for doubles, ascending. */
+int cli_cmp_double(const void *a, const void *b);
+
 /* "int8[1,49,10,1]" into buf. */
 const char *cli_shape_str(const mote_tensor *t, char *buf, size_t len);
+
+/* Options shared by the commands that train on Fashion-MNIST. */
+typedef struct cli_train_opts {
+  const char *dir, *dataset; /* --data-dir (NULL: default), --dataset */
+  int epochs, qat_epochs, threads, json;
+  long seed, limit, test_limit; /* limits: 0 = the whole set */
+} cli_train_opts;
+
+/* Parse the integer value v of option `name` of `mote CMD` into *out if it
+ * lies in [lo, hi]; 0, or -1 after printing why not. */
+int cli_int_arg(const char *cmd, const char *name, const char *v, long lo,
+                long hi, long *out);
+
+/* Defaults: dataset fashion-mnist, seed 1, everything else 0. */
+void cli_train_opts_init(cli_train_opts *o);
+
+/* If argv[*i] is a shared option (with its value, --epochs at least
+ * min_epochs), store it and step *i past the value: 1; 0 if not one (or
+ * its value is missing); -1 after printing "mote CMD: ..." for a bad
+ * value. */
+int cli_train_opt(const char *cmd, int argc, char **argv, int *i,
+                  long min_epochs, cli_train_opts *o);
+
+/* Check the option values after parsing; 0 or EXIT_USAGE (printed). */
+int cli_train_opts_check(const char *cmd, const cli_train_opts *o);
+
+/* Load the Fashion-MNIST training and test sets from o->dir and cut them
+ * to --limit / --test-limit. 0, or EXIT_BAD_INPUT (printed, nothing left
+ * to free). Free both with ds_free. */
+int cli_train_data(const cli_train_opts *o, mote_dataset *train,
+                   mote_dataset *test);
 
 int cmd_inspect(int argc, char **argv);
 int cmd_run(int argc, char **argv);

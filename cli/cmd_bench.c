@@ -5,20 +5,8 @@
 */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
-
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 int cmd_bench(int argc, char **argv) {
   const char *path = NULL;
@@ -50,9 +38,9 @@ int cmd_bench(int argc, char **argv) {
   double *t = malloc(sizeof(double) * (size_t)n);
   if (!t) return EXIT_RUNTIME;
   for (long i = 0; i < warmup + n; i++) {
-    double t0 = now_us();
+    double t0 = cli_now_us();
     mote_status st = mote_model_invoke(&hm.m);
-    double t1 = now_us();
+    double t1 = cli_now_us();
     if (st != MOTE_OK) {
       cli_print_error(path, &hm.m.err);
       free(t);
@@ -61,7 +49,7 @@ int cmd_bench(int argc, char **argv) {
     }
     if (i >= warmup) t[i - warmup] = t1 - t0;
   }
-  qsort(t, (size_t)n, sizeof(double), cmp_double);
+  qsort(t, (size_t)n, sizeof(double), cli_cmp_double);
   double med = (n % 2) ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
   if (json)
     printf(

@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "data/dataset.h"
@@ -16,17 +15,6 @@
 
 #define MAX_CLASSES 1000
 #define LATENCY_RUNS 25
-
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 /* Pixels of a binary PGM (P5, maxval < 256) or of a raw byte file. Sets
  * the width and height for PGM (0 for raw). Returns malloc'd bytes or NULL. */
@@ -207,9 +195,9 @@ int cmd_classify(int argc, char **argv) {
     mote_status st = MOTE_OK;
     for (int r = 0; r < LATENCY_RUNS && st == MOTE_OK; r++) {
       feed_input_f32(&in, x, nin);
-      double t0 = now_us();
+      double t0 = cli_now_us();
       st = mote_model_invoke(&hm.m);
-      lat[r] = now_us() - t0;
+      lat[r] = cli_now_us() - t0;
     }
     if (st != MOTE_OK) {
       cli_print_error(path, &hm.m.err);
@@ -217,7 +205,7 @@ int cmd_classify(int argc, char **argv) {
       rc = EXIT_RUNTIME;
       break;
     }
-    qsort(lat, LATENCY_RUNS, sizeof lat[0], cmp_double);
+    qsort(lat, LATENCY_RUNS, sizeof lat[0], cli_cmp_double);
     all_med += lat[LATENCY_RUNS / 2];
     read_output_f32(&out, p, nout);
     to_probs(p, nout);

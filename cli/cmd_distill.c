@@ -37,20 +37,20 @@ static const char kUsage[] =
 
 /* Parsed options. */
 typedef struct distill_opts {
-  const char *teacher, *spec, *out, *dir;
+  const char *teacher, *spec, *out;
   double T, alpha, lr;
-  int epochs, qat_epochs, baseline, threads, json;
-  long seed, limit, test_limit;
+  int baseline;
+  cli_train_opts fit; /* the options shared with `mote prune` */
 } distill_opts;
 
-/* Parse a number in [lo, hi] (integer if integral); 0 or -1 (printed). */
+/* Parse a number in [lo, hi]; 0 or -1 (printed). */
 static int num_arg(const char *name, const char *v, double lo, double hi,
-                   int integral, double *out) {
+                   double *out) {
   char *end;
-  double x = integral ? (double)strtol(v, &end, 10) : strtod(v, &end);
+  double x = strtod(v, &end);
   if (!*v || *end || !(x >= lo && x <= hi)) {
-    fprintf(stderr, "mote distill: %s %s: expected %s in [%g, %g]\n", name, v,
-            integral ? "an integer" : "a number", lo, hi);
+    fprintf(stderr, "mote distill: %s %s: expected a number in [%g, %g]\n",
+            name, v, lo, hi);
     return -1;
   }
   *out = x;
@@ -63,50 +63,27 @@ static int parse(int argc, char **argv, distill_opts *o) {
   o->T = 4.0;
   o->alpha = 0.7;
   o->lr = 1e-3;
-  o->epochs = 10;
-  o->seed = 1;
-  const char *dataset = "fashion-mnist";
+  cli_train_opts_init(&o->fit);
+  o->fit.epochs = 10;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int more = i + 1 < argc;
-    double v;
+    int shared = cli_train_opt("distill", argc, argv, &i, 1, &o->fit);
+    if (shared < 0) return EXIT_USAGE;
+    if (shared) continue;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(kUsage, stdout);
       return -1;
     } else if (strcmp(a, "-o") == 0 && more) {
       o->out = argv[++i];
     } else if (strcmp(a, "--T") == 0 && more) {
-      if (num_arg(a, argv[++i], 0.01, 1000, 0, &o->T)) return EXIT_USAGE;
+      if (num_arg(a, argv[++i], 0.01, 1000, &o->T)) return EXIT_USAGE;
     } else if (strcmp(a, "--alpha") == 0 && more) {
-      if (num_arg(a, argv[++i], 0, 1, 0, &o->alpha)) return EXIT_USAGE;
+      if (num_arg(a, argv[++i], 0, 1, &o->alpha)) return EXIT_USAGE;
     } else if (strcmp(a, "--lr") == 0 && more) {
-      if (num_arg(a, argv[++i], 1e-9, 10, 0, &o->lr)) return EXIT_USAGE;
-    } else if (strcmp(a, "--epochs") == 0 && more) {
-      if (num_arg(a, argv[++i], 1, 10000, 1, &v)) return EXIT_USAGE;
-      o->epochs = (int)v;
-    } else if (strcmp(a, "--qat-epochs") == 0 && more) {
-      if (num_arg(a, argv[++i], 0, 10000, 1, &v)) return EXIT_USAGE;
-      o->qat_epochs = (int)v;
-    } else if (strcmp(a, "--threads") == 0 && more) {
-      if (num_arg(a, argv[++i], 0, 64, 1, &v)) return EXIT_USAGE;
-      o->threads = (int)v;
-    } else if (strcmp(a, "--seed") == 0 && more) {
-      if (num_arg(a, argv[++i], 0, 2147483647.0, 1, &v)) return EXIT_USAGE;
-      o->seed = (long)v;
-    } else if (strcmp(a, "--limit") == 0 && more) {
-      if (num_arg(a, argv[++i], 1, 2147483647.0, 1, &v)) return EXIT_USAGE;
-      o->limit = (long)v;
-    } else if (strcmp(a, "--test-limit") == 0 && more) {
-      if (num_arg(a, argv[++i], 1, 2147483647.0, 1, &v)) return EXIT_USAGE;
-      o->test_limit = (long)v;
+      if (num_arg(a, argv[++i], 1e-9, 10, &o->lr)) return EXIT_USAGE;
     } else if (strcmp(a, "--baseline") == 0) {
       o->baseline = 1;
-    } else if (strcmp(a, "--json") == 0) {
-      o->json = 1;
-    } else if (strcmp(a, "--dataset") == 0 && more) {
-      dataset = argv[++i];
-    } else if (strcmp(a, "--data-dir") == 0 && more) {
-      o->dir = argv[++i];
     } else if (a[0] != '-' && !o->teacher) {
       o->teacher = a;
     } else if (a[0] != '-' && !o->spec) {
@@ -121,12 +98,7 @@ static int parse(int argc, char **argv, distill_opts *o) {
             kUsage);
     return EXIT_USAGE;
   }
-  if (strcmp(dataset, "fashion-mnist") != 0) {
-    fprintf(stderr, "mote distill: --dataset %s: unknown (fashion-mnist)\n",
-            dataset);
-    return EXIT_USAGE;
-  }
-  return 0;
+  return cli_train_opts_check("distill", &o->fit);
 }
 
 /* Accuracies of one trained student. */
@@ -142,7 +114,7 @@ static int run_student(const distill_opts *o, cz_teacher *t,
                        const char *out, student_result *r) {
   char err[512];
   tr_net *net =
-      tr_net_new(o->spec, 28, 28, 1, (uint64_t)o->seed, err, sizeof err);
+      tr_net_new(o->spec, 28, 28, 1, (uint64_t)o->fit.seed, err, sizeof err);
   if (!net) {
     fprintf(stderr, "mote distill: %s: %s\n", o->spec, err);
     return EXIT_USAGE;
@@ -157,10 +129,10 @@ static int run_student(const distill_opts *o, cz_teacher *t,
   }
   tr_config cfg;
   tr_config_default(&cfg);
-  cfg.epochs = o->epochs;
+  cfg.epochs = o->fit.epochs;
   cfg.lr = (float)o->lr;
-  cfg.seed = (uint64_t)o->seed;
-  cfg.threads = o->threads;
+  cfg.seed = (uint64_t)o->fit.seed;
+  cfg.threads = o->fit.threads;
   cfg.progress = isatty(STDERR_FILENO) ? 1 : 2;
   if (t) {
     cfg.soft = cz_teacher_soft;
@@ -172,8 +144,8 @@ static int run_student(const distill_opts *o, cz_teacher *t,
   int rc = 0;
   if (tr_train(net, train, test, &cfg, &res, err, sizeof err) != 0) rc = 1;
   r->sec_per_epoch = res.sec_per_epoch;
-  if (!rc && o->qat_epochs) {
-    cfg.epochs = o->qat_epochs;
+  if (!rc && o->fit.qat_epochs) {
+    cfg.epochs = o->fit.qat_epochs;
     cfg.lr = (float)(o->lr * 0.1);
     cfg.qat = 1;
     if (tr_train(net, train, test, &cfg, &res, err, sizeof err) != 0) rc = 1;
@@ -183,9 +155,10 @@ static int run_student(const distill_opts *o, cz_teacher *t,
     tr_net_free(net);
     return EXIT_RUNTIME;
   }
-  r->acc = tr_evaluate(net, test, o->threads, 0, NULL);
-  r->acc_qat =
-      o->qat_epochs ? tr_evaluate(net, test, o->threads, 1, NULL) : -1.0;
+  r->acc = tr_evaluate(net, test, o->fit.threads, 0, NULL);
+  r->acc_qat = o->fit.qat_epochs
+                   ? tr_evaluate(net, test, o->fit.threads, 1, NULL)
+                   : -1.0;
   if (out && tr_export_tflite(net, out, err, sizeof err) != 0) {
     fprintf(stderr, "mote distill: %s: %s\n", out, err);
     rc = EXIT_RUNTIME;
@@ -194,37 +167,23 @@ static int run_student(const distill_opts *o, cz_teacher *t,
   return rc;
 }
 
-/* s as a JSON string literal on stdout. */
-static void json_str(const char *s) {
-  putchar('"');
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      printf("\\%c", ch);
-    else if (ch < 0x20)
-      printf("\\u%04x", ch);
-    else
-      putchar(ch);
-  }
-  putchar('"');
-}
-
 /* The report, as text or JSON. */
 static void print_report(const distill_opts *o, double teacher_acc,
                          const student_result *d, const student_result *b) {
-  if (o->json) {
+  if (o->fit.json) {
     printf("{\"teacher\": ");
-    json_str(o->teacher);
+    cli_json_str(stdout, o->teacher);
     printf(", \"student\": ");
-    json_str(o->spec);
+    cli_json_str(stdout, o->spec);
     printf(", \"output\": ");
-    json_str(o->out);
+    cli_json_str(stdout, o->out);
     printf(", ");
     printf(
         "\"T\": %g, \"alpha\": %g, \"seed\": %ld, \"epochs\": %d, "
         "\"qat_epochs\": %d, "
         "\"teacher_accuracy\": %.6f, \"distilled_accuracy\": %.6f",
-        o->T, o->alpha, o->seed, o->epochs, o->qat_epochs, teacher_acc, d->acc);
+        o->T, o->alpha, o->fit.seed, o->fit.epochs, o->fit.qat_epochs,
+        teacher_acc, d->acc);
     if (d->acc_qat >= 0)
       printf(", \"distilled_accuracy_qat\": %.6f", d->acc_qat);
     if (o->baseline) {
@@ -236,8 +195,9 @@ static void print_report(const distill_opts *o, double teacher_acc,
     return;
   }
   printf("teacher %s: test accuracy %.2f%%\n", o->teacher, 100 * teacher_acc);
-  printf("student %s: %d epochs (T %g, alpha %g)%s\n", o->spec, o->epochs, o->T,
-         o->alpha, o->qat_epochs ? ", then quantization-aware epochs" : "");
+  printf("student %s: %d epochs (T %g, alpha %g)%s\n", o->spec, o->fit.epochs,
+         o->T, o->alpha,
+         o->fit.qat_epochs ? ", then quantization-aware epochs" : "");
   printf("  distilled:  %.2f%%", 100 * d->acc);
   if (d->acc_qat >= 0) printf("  (fake int8 %.2f%%)", 100 * d->acc_qat);
   printf("\n");
@@ -246,7 +206,7 @@ static void print_report(const distill_opts *o, double teacher_acc,
     if (b->acc_qat >= 0) printf("  (fake int8 %.2f%%)", 100 * b->acc_qat);
     printf("\n  gain:       %+.2f points\n", 100 * (d->acc - b->acc));
   }
-  if (o->qat_epochs)
+  if (o->fit.qat_epochs)
     printf(
         "note: the QAT ranges are not stored; `mote quantize` calibrates "
         "the written float model\n");
@@ -273,19 +233,11 @@ int cmd_distill(int argc, char **argv) {
   rc = cli_load(&hm, o.teacher);
   if (rc) return rc;
   mote_dataset train, test;
-  memset(&train, 0, sizeof train);
-  memset(&test, 0, sizeof test);
-  if (ds_load_fashion_mnist(&train, o.dir, 0, err, sizeof err) != 0 ||
-      ds_load_fashion_mnist(&test, o.dir, 1, err, sizeof err) != 0) {
-    fprintf(stderr, "mote: %s\n", err);
-    ds_free(&train);
+  rc = cli_train_data(&o.fit, &train, &test);
+  if (rc) {
     host_model_free(&hm);
-    return EXIT_BAD_INPUT;
+    return rc;
   }
-  uint32_t train_n = train.n, test_n = test.n;
-  if (o.limit && (uint32_t)o.limit < train.n) train.n = (uint32_t)o.limit;
-  if (o.test_limit && (uint32_t)o.test_limit < test.n)
-    test.n = (uint32_t)o.test_limit;
 
   cz_teacher tt, tv;
   uint32_t correct = 0;
@@ -306,8 +258,6 @@ int cmd_distill(int argc, char **argv) {
   if (!rc && o.baseline) rc = run_student(&o, NULL, &train, &test, NULL, &b);
   if (!rc) print_report(&o, teacher_acc, &d, &b);
   cz_teacher_free(&tt);
-  train.n = train_n;
-  test.n = test_n;
   ds_free(&train);
   ds_free(&test);
   return rc;

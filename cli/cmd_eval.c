@@ -38,21 +38,6 @@ static void progress(void *user, uint32_t done, uint32_t total) {
   if (done == total) fprintf(stderr, "\r%40s\r", "");
 }
 
-/* s as a JSON string literal on f. */
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      fprintf(f, "\\%c", ch);
-    else if (ch < 0x20)
-      fprintf(f, "\\u%04x", ch);
-    else
-      fputc(ch, f);
-  }
-  fputc('"', f);
-}
-
 /* Name of class k: Fashion-MNIST's names, else the number. */
 static const char *class_name(int fashion, uint32_t k, char *buf, size_t len) {
   if (fashion && k < 10) return ds_fashion_class(k);
@@ -73,11 +58,11 @@ static void print_json(const eval_report *r) {
   const confusion *cm = r->cm;
   char nb[16];
   printf("{\"model\": ");
-  json_str(stdout, r->model);
+  cli_json_str(stdout, r->model);
   printf(", \"dataset\": ");
-  json_str(stdout, r->dataset);
+  cli_json_str(stdout, r->dataset);
   printf(", \"split\": ");
-  json_str(stdout, r->split);
+  cli_json_str(stdout, r->split);
   printf(", \"input\": \"%s\", \"output\": \"%s\"", r->in_shape, r->out_shape);
   printf(", \"images\": %llu, \"correct\": %llu, \"accuracy\": %.6f",
          (unsigned long long)cm->total, (unsigned long long)cm->correct,
@@ -85,12 +70,12 @@ static void print_json(const eval_report *r) {
   printf(", \"classes\": [");
   for (uint32_t k = 0; k < cm->k; k++) {
     printf("%s", k ? ", " : "");
-    json_str(stdout, class_name(r->fashion, k, nb, sizeof nb));
+    cli_json_str(stdout, class_name(r->fashion, k, nb, sizeof nb));
   }
   printf("], \"per_class\": [");
   for (uint32_t k = 0; k < cm->k; k++) {
     printf("%s{\"class\": %u, \"name\": ", k ? ", " : "", k);
-    json_str(stdout, class_name(r->fashion, k, nb, sizeof nb));
+    cli_json_str(stdout, class_name(r->fashion, k, nb, sizeof nb));
     printf(", \"images\": %llu, \"correct\": %llu, \"accuracy\": %.6f}",
            (unsigned long long)confusion_class_total(cm, k),
            (unsigned long long)confusion_at(cm, k, k),

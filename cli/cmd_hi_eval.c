@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -41,12 +40,6 @@ static void hi_usage(FILE *f) {
           " (0.2)\n"
           "  --profile       energy profile: cortex-m4-wifi (default),"
           " cortex-m4-ble\n");
-}
-
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
 /* Is the model's last op a SOFTMAX (outputs are probabilities)? */
@@ -153,12 +146,12 @@ static int run_local(host_model *hm, const mote_dataset *ds, uint32_t n,
   for (uint32_t i = 0; i < n; i++) {
     ds_sample_f32(ds, i, x);
     if (feed_input_f32(&in, x, ds_sample_len(ds)) != 0) return -1;
-    double t0 = now_us();
+    double t0 = cli_now_us();
     if (mote_model_invoke(&hm->m) != MOTE_OK) return -1;
     mote_hi_scores s;
     float *pr = d->probs + (size_t)i * d->classes;
     read_output_f32(&out, pr, d->classes);
-    if (d->local_us) d->local_us[i] = now_us() - t0;
+    if (d->local_us) d->local_us[i] = cli_now_us() - t0;
     mote_hi_scores_f32(pr, d->classes, MOTE_HI_PROBS, &s); /* top-1 only */
     d->local[i] = s.top1;
   }
@@ -326,9 +319,9 @@ int cmd_hi_eval(int argc, char **argv) {
     size_t n = 0;
     ds_sample_f32(&ds, i, x);
     uint64_t s0 = c.bytes_sent, r0 = c.bytes_received;
-    double t0 = now_us();
+    double t0 = cli_now_us();
     int st = v2_client_infer(&c, &fin, premote, 64, &n, (uint32_t)timeout);
-    d.remote_us[i] = now_us() - t0;
+    d.remote_us[i] = cli_now_us() - t0;
     d.tx[i] = (double)(c.bytes_sent - s0);
     d.rx[i] = (double)(c.bytes_received - r0);
     mote_hi_scores s;

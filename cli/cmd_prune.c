@@ -43,40 +43,27 @@ static const char kUsage[] =
 
 /* Parsed options. */
 typedef struct prune_opts {
-  const char *model, *spec, *out, *dir;
+  const char *model, *spec, *out;
   double sparsity, lr;
-  int structured, per_layer, gradual, epochs, qat_epochs, train_epochs;
-  int threads, json;
-  long seed, limit, test_limit;
+  int structured, per_layer, gradual, train_epochs;
+  cli_train_opts fit; /* the options shared with `mote distill` */
 } prune_opts;
-
-/* Parse an integer option value in [lo, hi]; 0 or -1 (message printed). */
-static int int_arg(const char *name, const char *v, long lo, long hi,
-                   long *out) {
-  char *end;
-  long x = strtol(v, &end, 10);
-  if (!*v || *end || x < lo || x > hi) {
-    fprintf(stderr, "mote prune: %s %s: expected an integer in [%ld, %ld]\n",
-            name, v, lo, hi);
-    return -1;
-  }
-  *out = x;
-  return 0;
-}
 
 /* Parse argv into o; returns 0, or an exit status (usage: 2; help: -1). */
 static int parse(int argc, char **argv, prune_opts *o) {
   memset(o, 0, sizeof *o);
   o->sparsity = -1.0;
   o->lr = 1e-3;
-  o->epochs = 2;
   o->train_epochs = 10;
-  o->seed = 1;
-  const char *dataset = "fashion-mnist";
+  cli_train_opts_init(&o->fit);
+  o->fit.epochs = 2;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int more = i + 1 < argc;
     long v;
+    int shared = cli_train_opt("prune", argc, argv, &i, 0, &o->fit);
+    if (shared < 0) return EXIT_USAGE;
+    if (shared) continue;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(kUsage, stdout);
       return -1;
@@ -103,34 +90,12 @@ static int parse(int argc, char **argv, prune_opts *o) {
       o->structured = 1;
     } else if (strcmp(a, "--per-layer") == 0) {
       o->per_layer = 1;
-    } else if (strcmp(a, "--json") == 0) {
-      o->json = 1;
     } else if (strcmp(a, "--gradual") == 0 && more) {
-      if (int_arg(a, argv[++i], 1, 100, &v)) return EXIT_USAGE;
+      if (cli_int_arg("prune", a, argv[++i], 1, 100, &v)) return EXIT_USAGE;
       o->gradual = (int)v;
-    } else if (strcmp(a, "--epochs") == 0 && more) {
-      if (int_arg(a, argv[++i], 0, 10000, &v)) return EXIT_USAGE;
-      o->epochs = (int)v;
-    } else if (strcmp(a, "--qat-epochs") == 0 && more) {
-      if (int_arg(a, argv[++i], 0, 10000, &v)) return EXIT_USAGE;
-      o->qat_epochs = (int)v;
     } else if (strcmp(a, "--train-epochs") == 0 && more) {
-      if (int_arg(a, argv[++i], 1, 10000, &v)) return EXIT_USAGE;
+      if (cli_int_arg("prune", a, argv[++i], 1, 10000, &v)) return EXIT_USAGE;
       o->train_epochs = (int)v;
-    } else if (strcmp(a, "--threads") == 0 && more) {
-      if (int_arg(a, argv[++i], 0, 64, &v)) return EXIT_USAGE;
-      o->threads = (int)v;
-    } else if (strcmp(a, "--seed") == 0 && more) {
-      if (int_arg(a, argv[++i], 0, 0x7fffffffL, &o->seed)) return EXIT_USAGE;
-    } else if (strcmp(a, "--limit") == 0 && more) {
-      if (int_arg(a, argv[++i], 1, 0x7fffffffL, &o->limit)) return EXIT_USAGE;
-    } else if (strcmp(a, "--test-limit") == 0 && more) {
-      if (int_arg(a, argv[++i], 1, 0x7fffffffL, &o->test_limit))
-        return EXIT_USAGE;
-    } else if (strcmp(a, "--dataset") == 0 && more) {
-      dataset = argv[++i];
-    } else if (strcmp(a, "--data-dir") == 0 && more) {
-      o->dir = argv[++i];
     } else if (!o->model && a[0] != '-') {
       o->model = a;
     } else {
@@ -145,11 +110,8 @@ static int parse(int argc, char **argv, prune_opts *o) {
             kUsage);
     return EXIT_USAGE;
   }
-  if (strcmp(dataset, "fashion-mnist") != 0) {
-    fprintf(stderr, "mote prune: --dataset %s: unknown (fashion-mnist)\n",
-            dataset);
-    return EXIT_USAGE;
-  }
+  int rc = cli_train_opts_check("prune", &o->fit);
+  if (rc) return rc;
   if (o->structured && (o->per_layer || o->gradual)) {
     fprintf(stderr,
             "mote prune: --per-layer and --gradual are for unstructured "
@@ -167,8 +129,8 @@ static int fit(tr_net *net, const mote_dataset *train, const mote_dataset *test,
   tr_config_default(&cfg);
   cfg.epochs = epochs;
   cfg.lr = (float)lr;
-  cfg.seed = (uint64_t)o->seed;
-  cfg.threads = o->threads;
+  cfg.seed = (uint64_t)o->fit.seed;
+  cfg.threads = o->fit.threads;
   cfg.qat = qat;
   cfg.progress = isatty(STDERR_FILENO) ? 1 : 2;
   tr_result res;
@@ -178,21 +140,6 @@ static int fit(tr_net *net, const mote_dataset *train, const mote_dataset *test,
     return EXIT_RUNTIME;
   }
   return 0;
-}
-
-/* s as a JSON string literal on stdout. */
-static void json_str(const char *s) {
-  putchar('"');
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      printf("\\%c", ch);
-    else if (ch < 0x20)
-      printf("\\u%04x", ch);
-    else
-      putchar(ch);
-  }
-  putchar('"');
 }
 
 /* One JSON object of stats. */
@@ -210,11 +157,11 @@ static void json_stats(const char *name, const cz_stats *s) {
 static void print_report(const prune_opts *o, const cz_stats *b,
                          const cz_stats *a, int removed) {
   const char *src = o->model ? o->model : o->spec;
-  if (o->json) {
+  if (o->fit.json) {
     printf("{\"model\": ");
-    json_str(src);
+    cli_json_str(stdout, src);
     printf(", \"output\": ");
-    json_str(o->out);
+    cli_json_str(stdout, o->out);
     printf(", \"mode\": \"%s\", ", o->structured  ? "structured"
                                    : o->per_layer ? "unstructured-per-layer"
                                                   : "unstructured-global");
@@ -222,7 +169,7 @@ static void print_report(const prune_opts *o, const cz_stats *b,
         "\"sparsity\": %.6f, \"seed\": %ld, \"epochs\": %d, \"qat_epochs\": "
         "%d, "
         "\"channels_removed\": %d, ",
-        o->sparsity, o->seed, o->epochs, o->qat_epochs, removed);
+        o->sparsity, o->fit.seed, o->fit.epochs, o->fit.qat_epochs, removed);
     json_stats("before", b);
     printf(", ");
     json_stats("after", a);
@@ -233,15 +180,15 @@ static void print_report(const prune_opts *o, const cz_stats *b,
     printf(
         "structured pruning: %d channels removed (%.1f%% of every conv "
         "and inner fc layer), %d fine-tuning epochs\n",
-        removed, 100.0 * o->sparsity, o->epochs);
+        removed, 100.0 * o->sparsity, o->fit.epochs);
   else
     printf(
         "magnitude pruning (%s threshold%s) to %.1f%% sparsity, %d "
         "fine-tuning epochs\n",
         o->per_layer ? "per-layer" : "global",
-        o->gradual > 1 ? ", gradual" : "", 100.0 * o->sparsity, o->epochs);
-  if (o->qat_epochs)
-    printf("then %d quantization-aware epochs\n", o->qat_epochs);
+        o->gradual > 1 ? ", gradual" : "", 100.0 * o->sparsity, o->fit.epochs);
+  if (o->fit.qat_epochs)
+    printf("then %d quantization-aware epochs\n", o->fit.qat_epochs);
   printf("%-30s %16s %16s\n", "", "before", "after");
   char x[64], y[64];
   snprintf(x, sizeof x, "%zu/%zu", b->nonzero, b->params);
@@ -278,7 +225,7 @@ static int prune_and_tune(tr_net *net, const mote_dataset *train,
       fprintf(stderr, "mote prune: %s\n", err);
       return EXIT_UNSUPPORTED;
     }
-    return fit(net, train, test, o, o->epochs, o->lr, 0);
+    return fit(net, train, test, o, o->fit.epochs, o->lr, 0);
   }
   int steps = o->gradual > 1 ? o->gradual : 1;
   for (int s = 1; s <= steps; s++) {
@@ -287,7 +234,7 @@ static int prune_and_tune(tr_net *net, const mote_dataset *train,
       fprintf(stderr, "mote prune: %s\n", err);
       return EXIT_RUNTIME;
     }
-    int ep = o->epochs * s / steps - o->epochs * (s - 1) / steps;
+    int ep = o->fit.epochs * s / steps - o->fit.epochs * (s - 1) / steps;
     int rc = fit(net, train, test, o, ep, o->lr, 0);
     if (rc) return rc;
   }
@@ -311,39 +258,32 @@ int cmd_prune(int argc, char **argv) {
       return EXIT_UNSUPPORTED;
     }
   } else {
-    net = tr_net_new(o.spec, 28, 28, 1, (uint64_t)o.seed, err, sizeof err);
+    net = tr_net_new(o.spec, 28, 28, 1, (uint64_t)o.fit.seed, err, sizeof err);
     if (!net) {
       fprintf(stderr, "mote prune: --spec: %s\n", err);
       return EXIT_USAGE;
     }
   }
   mote_dataset train, test;
-  memset(&train, 0, sizeof train);
-  memset(&test, 0, sizeof test);
-  if (ds_load_fashion_mnist(&train, o.dir, 0, err, sizeof err) != 0 ||
-      ds_load_fashion_mnist(&test, o.dir, 1, err, sizeof err) != 0) {
-    fprintf(stderr, "mote: %s\n", err);
-    ds_free(&train);
+  rc = cli_train_data(&o.fit, &train, &test);
+  if (rc) {
     tr_net_free(net);
-    return EXIT_BAD_INPUT;
+    return rc;
   }
-  uint32_t train_n = train.n, test_n = test.n;
-  if (o.limit && (uint32_t)o.limit < train.n) train.n = (uint32_t)o.limit;
-  if (o.test_limit && (uint32_t)o.test_limit < test.n)
-    test.n = (uint32_t)o.test_limit;
 
   cz_stats before, after;
   int removed = 0;
   if (o.spec) rc = fit(net, &train, &test, &o, o.train_epochs, o.lr, 0);
-  if (!rc && cz_measure(net, &test, o.threads, 0, &before, err, sizeof err)) {
+  if (!rc &&
+      cz_measure(net, &test, o.fit.threads, 0, &before, err, sizeof err)) {
     fprintf(stderr, "mote prune: %s\n", err);
     rc = EXIT_RUNTIME;
   }
   if (!rc) rc = prune_and_tune(net, &train, &test, &o, &removed);
-  if (!rc && o.qat_epochs)
-    rc = fit(net, &train, &test, &o, o.qat_epochs, o.lr * 0.1, 1);
-  if (!rc && cz_measure(net, &test, o.threads, o.qat_epochs > 0, &after, err,
-                        sizeof err)) {
+  if (!rc && o.fit.qat_epochs)
+    rc = fit(net, &train, &test, &o, o.fit.qat_epochs, o.lr * 0.1, 1);
+  if (!rc && cz_measure(net, &test, o.fit.threads, o.fit.qat_epochs > 0, &after,
+                        err, sizeof err)) {
     fprintf(stderr, "mote prune: %s\n", err);
     rc = EXIT_RUNTIME;
   }
@@ -352,8 +292,6 @@ int cmd_prune(int argc, char **argv) {
     rc = EXIT_RUNTIME;
   }
   if (!rc) print_report(&o, &before, &after, removed);
-  train.n = train_n;
-  test.n = test_n;
   ds_free(&train);
   ds_free(&test);
   tr_net_free(net);

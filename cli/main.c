@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
+#include "data/feed.h"
 
 static void usage(FILE *f) {
   fprintf(
@@ -81,31 +83,35 @@ int cli_load(host_model *hm, const char *path) {
 
 double cli_value(const mote_tensor *t, size_t i) {
   double v;
-  switch (t->type) {
-    case MOTE_FLOAT32:
-      return ((const float *)t->data)[i];
-    case MOTE_INT8:
-      v = ((const int8_t *)t->data)[i];
-      break;
-    case MOTE_UINT8:
-      v = ((const uint8_t *)t->data)[i];
-      break;
-    case MOTE_INT16:
-      v = ((const int16_t *)t->data)[i];
-      break;
-    case MOTE_INT32:
-      v = ((const int32_t *)t->data)[i];
-      break;
-    case MOTE_INT64:
-      v = (double)((const int64_t *)t->data)[i];
-      break;
-    case MOTE_BOOL:
-      return ((const uint8_t *)t->data)[i] != 0;
-    default:
-      return 0.0;
-  }
-  if (t->nscale) v = (v - t->zero_point) * t->scale;
+  int raw = tensor_raw_value(t, i, &v);
+  if (raw < 0) return 0.0;
+  if (raw == 0 && t->nscale) v = (v - t->zero_point) * t->scale;
   return v;
+}
+
+void cli_json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\')
+      fprintf(f, "\\%c", ch);
+    else if (ch < 0x20)
+      fprintf(f, "\\u%04x", ch);
+    else
+      fputc(ch, f);
+  }
+  fputc('"', f);
+}
+
+double cli_now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+int cli_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
 }
 
 const char *cli_shape_str(const mote_tensor *t, char *buf, size_t len) {

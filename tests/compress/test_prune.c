@@ -11,19 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/check.h"
 #include "compress/prune.h"
 #include "data/feed.h"
 #include "host_io.h"
 #include "train/train.h"
-
-static int failures;
-#define CHECK(c)                                                     \
-  do {                                                               \
-    if (!(c)) {                                                      \
-      fprintf(stderr, "%s:%d: CHECK(%s)\n", __FILE__, __LINE__, #c); \
-      failures++;                                                    \
-    }                                                                \
-  } while (0)
 
 static mote_dataset train, test;
 
@@ -41,14 +33,14 @@ static void tune(tr_net *net, int qat) {
   char err[256];
   int rc = tr_train(net, &train, NULL, &cfg, &res, err, sizeof err);
   if (rc) fprintf(stderr, "tr_train: %s\n", err);
-  CHECK(rc == 0);
+  EXPECT(rc == 0);
 }
 
 /* Export and re-import net (the weights as written to the file). */
 static tr_net *roundtrip(const tr_net *net, size_t *len) {
   uint8_t *fb = NULL;
   char err[256];
-  CHECK(tr_export_tflite_mem(net, &fb, len, err, sizeof err) == 0);
+  EXPECT(tr_export_tflite_mem(net, &fb, len, err, sizeof err) == 0);
   tr_net *back = tr_import_tflite(fb, *len, err, sizeof err);
   if (!back) fprintf(stderr, "import: %s\n", err);
   free(fb);
@@ -78,35 +70,35 @@ static void test_unstructured(void) {
   tr_net *net = tr_net_new(
       "conv3x3:8,relu,maxpool2,conv3x3:16,relu,maxpool2,fc:32,relu,fc:10", 28,
       28, 1, 7, err, sizeof err);
-  CHECK(net != NULL);
+  EXPECT(net != NULL);
   if (!net) return;
   tune(net, 0);
   size_t n = cz_prunable_count(net);
-  CHECK(n == 8 * 9 + 16 * 9 * 8 + 32 * 400 + 10 * 32);
-  CHECK(cz_prunable_zeros(net) == 0);
-  CHECK(cz_magnitude_prune(net, 1.5, 0, err, sizeof err) != 0);
+  EXPECT(n == 8 * 9 + 16 * 9 * 8 + 32 * 400 + 10 * 32);
+  EXPECT(cz_prunable_zeros(net) == 0);
+  EXPECT(cz_magnitude_prune(net, 1.5, 0, err, sizeof err) != 0);
 
   const double s = 0.75;
   size_t want = (size_t)llround(s * (double)n);
-  CHECK(cz_magnitude_prune(net, s, 0, err, sizeof err) == 0);
-  CHECK(absdiff(cz_prunable_zeros(net), want) <= 1);
+  EXPECT(cz_magnitude_prune(net, s, 0, err, sizeof err) == 0);
+  EXPECT(absdiff(cz_prunable_zeros(net), want) <= 1);
   /* Global threshold: every zeroed weight was no larger than every kept
    * one; check on the exported weights. */
   size_t len, m;
   tr_net *back = roundtrip(net, &len);
-  CHECK(back != NULL);
+  EXPECT(back != NULL);
   if (!back) return;
   float *w0 = weights(back, &m);
-  CHECK(m == n);
+  EXPECT(m == n);
   size_t z = 0;
   for (size_t j = 0; j < m; j++) z += w0[j] == 0.0f;
-  CHECK(absdiff(z, want) <= 1);
+  EXPECT(absdiff(z, want) <= 1);
   tr_net_free(back);
 
   /* Fine-tuning keeps the zeros; the other weights move. */
   tune(net, 0);
   back = roundtrip(net, &len);
-  CHECK(back != NULL);
+  EXPECT(back != NULL);
   if (!back) return;
   float *w1 = weights(back, &m);
   size_t stay = 0, moved = 0, z1 = 0;
@@ -115,42 +107,42 @@ static void test_unstructured(void) {
     if (w0[j] != 0.0f) moved += w1[j] != w0[j];
     z1 += w1[j] == 0.0f;
   }
-  CHECK(stay == z);
-  CHECK(moved > (m - z) / 2);
-  CHECK(absdiff(z1, want) <= 1);
+  EXPECT(stay == z);
+  EXPECT(moved > (m - z) / 2);
+  EXPECT(absdiff(z1, want) <= 1);
   free(w0);
   free(w1);
   tr_net_free(back);
 
   /* QAT fine-tuning keeps them too. */
   tune(net, 1);
-  CHECK(absdiff(cz_prunable_zeros(net), want) <= 1);
+  EXPECT(absdiff(cz_prunable_zeros(net), want) <= 1);
 
   /* Per layer: each layer on its own. */
   tr_net *pl = tr_net_new("conv3x3:8,relu,maxpool2,fc:10", 28, 28, 1, 3, err,
                           sizeof err);
-  CHECK(pl && cz_magnitude_prune(pl, 0.5, 1, err, sizeof err) == 0);
+  EXPECT(pl && cz_magnitude_prune(pl, 0.5, 1, err, sizeof err) == 0);
   for (int i = 0; pl && i < pl->n_layers; i++) {
     const tr_layer *l = &pl->layers[i];
     if (l->kind != TR_CONV && l->kind != TR_FC) continue;
     size_t zl = 0;
     for (size_t j = 0; j < l->nw; j++) zl += l->w[j] == 0.0f;
-    CHECK(absdiff(zl, (size_t)llround(0.5 * (double)l->nw)) <= 1);
+    EXPECT(absdiff(zl, (size_t)llround(0.5 * (double)l->nw)) <= 1);
   }
   /* Gradual: rising sparsity, ends at the target; masks accumulate. */
-  CHECK(cz_gradual_sparsity(0.8, 3, 3) == 0.8);
-  CHECK(cz_gradual_sparsity(0.8, 1, 3) < cz_gradual_sparsity(0.8, 2, 3));
-  CHECK(cz_gradual_sparsity(0.8, 1, 3) > 0.0);
-  CHECK(pl && cz_magnitude_prune(pl, 0.9, 0, err, sizeof err) == 0);
-  CHECK(pl && absdiff(cz_prunable_zeros(pl),
-                      (size_t)llround(0.9 * cz_prunable_count(pl))) <= 1);
+  EXPECT(cz_gradual_sparsity(0.8, 3, 3) == 0.8);
+  EXPECT(cz_gradual_sparsity(0.8, 1, 3) < cz_gradual_sparsity(0.8, 2, 3));
+  EXPECT(cz_gradual_sparsity(0.8, 1, 3) > 0.0);
+  EXPECT(pl && cz_magnitude_prune(pl, 0.9, 0, err, sizeof err) == 0);
+  EXPECT(pl && absdiff(cz_prunable_zeros(pl),
+                       (size_t)llround(0.9 * cz_prunable_count(pl))) <= 1);
   tr_net_free(pl);
 
   cz_stats st;
-  CHECK(cz_measure(net, NULL, 2, 0, &st, err, sizeof err) == 0);
-  CHECK(st.pruned == cz_prunable_zeros(net));
-  CHECK(st.flash_zlib < st.flash);
-  CHECK(st.accuracy == -1.0);
+  EXPECT(cz_measure(net, NULL, 2, 0, &st, err, sizeof err) == 0);
+  EXPECT(st.pruned == cz_prunable_zeros(net));
+  EXPECT(st.flash_zlib < st.flash);
+  EXPECT(st.accuracy == -1.0);
   tr_net_free(net);
 }
 
@@ -175,44 +167,44 @@ static void test_structured(void) {
   tr_net *net = tr_net_new(
       "conv3x3:8,bn,relu,maxpool2,conv3x3:16,relu,maxpool2,fc:32,relu,fc:10",
       28, 28, 1, 11, err, sizeof err);
-  CHECK(net != NULL);
+  EXPECT(net != NULL);
   if (!net) return;
   tune(net, 0);
   double before[8];
   for (int c = 0; c < 8; c++) before[c] = score(net, 0, c);
   qsort(before, 8, sizeof *before, cmp_desc);
   cz_stats a, b;
-  CHECK(cz_measure(net, &test, 2, 0, &a, err, sizeof err) == 0);
+  EXPECT(cz_measure(net, &test, 2, 0, &a, err, sizeof err) == 0);
 
   int removed = 0;
-  CHECK(cz_channel_prune(net, 0.5, &removed, err, sizeof err) == 0);
-  CHECK(removed == 4 + 8 + 16);
-  CHECK(net->layers[0].out_c == 4);
-  CHECK(net->layers[1].kind == TR_BN && net->layers[1].out_c == 4);
-  CHECK(net->layers[4].out_c == 8);
-  CHECK(net->layers[7].out_c == 16);
-  CHECK(net->layers[9].out_c == 10);
+  EXPECT(cz_channel_prune(net, 0.5, &removed, err, sizeof err) == 0);
+  EXPECT(removed == 4 + 8 + 16);
+  EXPECT(net->layers[0].out_c == 4);
+  EXPECT(net->layers[1].kind == TR_BN && net->layers[1].out_c == 4);
+  EXPECT(net->layers[4].out_c == 8);
+  EXPECT(net->layers[7].out_c == 16);
+  EXPECT(net->layers[9].out_c == 10);
   /* The kept channels of the first layer are the 4 of largest score. */
   double after[4];
   for (int c = 0; c < 4; c++) after[c] = score(net, 0, c);
   qsort(after, 4, sizeof *after, cmp_desc);
-  for (int c = 0; c < 4; c++) CHECK(fabs(after[c] - before[c]) < 1e-6);
+  for (int c = 0; c < 4; c++) EXPECT(fabs(after[c] - before[c]) < 1e-6);
 
   tune(net, 0);
-  CHECK(cz_measure(net, &test, 2, 0, &b, err, sizeof err) == 0);
-  CHECK(b.macs < a.macs / 2);
-  CHECK(b.params < a.params / 2);
-  CHECK(b.flash < a.flash * 6 / 10);
-  CHECK(a.accuracy > 0.6);
-  CHECK(b.accuracy > 0.6);
+  EXPECT(cz_measure(net, &test, 2, 0, &b, err, sizeof err) == 0);
+  EXPECT(b.macs < a.macs / 2);
+  EXPECT(b.params < a.params / 2);
+  EXPECT(b.flash < a.flash * 6 / 10);
+  EXPECT(a.accuracy > 0.6);
+  EXPECT(b.accuracy > 0.6);
 
   /* The exported model in mote's runtime gives the net's outputs. */
   uint8_t *fb = NULL;
   size_t len = 0;
-  CHECK(tr_export_tflite_mem(net, &fb, &len, err, sizeof err) == 0);
+  EXPECT(tr_export_tflite_mem(net, &fb, &len, err, sizeof err) == 0);
   host_model hm;
   mote_status st = host_model_from_bytes(&hm, fb, len, 0);
-  CHECK(st == MOTE_OK);
+  EXPECT(st == MOTE_OK);
   if (st != MOTE_OK) {
     tr_net_free(net);
     return;
@@ -223,17 +215,17 @@ static void test_structured(void) {
   const int n = 200;
   for (int i = 0; i < n; i++) {
     ds_sample_f32(&test, (uint32_t)i, x);
-    CHECK(tr_forward(net, x, 1, 0, logits) == 0);
+    EXPECT(tr_forward(net, x, 1, 0, logits) == 0);
     double mx = logits[0], sum = 0;
     for (int k = 1; k < 10; k++) mx = logits[k] > mx ? logits[k] : mx;
     for (int k = 0; k < 10; k++) sum += exp(logits[k] - mx);
     for (int k = 0; k < 10; k++) p[k] = (float)(exp(logits[k] - mx) / sum);
     mote_tensor t;
     mote_model_input(&hm.m, 0, &t);
-    CHECK(feed_input_f32(&t, x, 784) == 0);
-    CHECK(mote_model_invoke(&hm.m) == MOTE_OK);
+    EXPECT(feed_input_f32(&t, x, 784) == 0);
+    EXPECT(mote_model_invoke(&hm.m) == MOTE_OK);
     mote_model_output(&hm.m, 0, &t);
-    CHECK(read_output_f32(&t, y, 10) == 0);
+    EXPECT(read_output_f32(&t, y, 10) == 0);
     int bp = 0, by = 0;
     for (int k = 0; k < 10; k++) {
       if (p[k] > p[bp]) bp = k;
@@ -243,8 +235,8 @@ static void test_structured(void) {
     }
     same += bp == by;
   }
-  CHECK(same == n);
-  CHECK(maxd < 1e-4);
+  EXPECT(same == n);
+  EXPECT(maxd < 1e-4);
   host_model_free(&hm);
   tr_net_free(net);
 }
@@ -265,6 +257,6 @@ int main(void) {
   test.n = nte;
   ds_free(&train);
   ds_free(&test);
-  if (failures) fprintf(stderr, "test_prune: %d failures\n", failures);
-  return failures != 0;
+  if (check_failed) fprintf(stderr, "test_prune: %d failures\n", check_failed);
+  return check_failed != 0;
 }

@@ -11,20 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/check.h"
 #include "compress/teacher.h"
 #include "host_io.h"
 #include "runtime/tflite_schema.h"
 #include "tflite_writer.h"
 #include "train/train.h"
-
-static int failures;
-#define CHECK(c)                                                     \
-  do {                                                               \
-    if (!(c)) {                                                      \
-      fprintf(stderr, "%s:%d: CHECK(%s)\n", __FILE__, __LINE__, #c); \
-      failures++;                                                    \
-    }                                                                \
-  } while (0)
 
 /*
 ** A teacher without SOFTMAX: one float FULLY_CONNECTED 784 -> 10 with
@@ -48,15 +40,15 @@ static void test_plain_logits(const mote_dataset *ds) {
   tflw_io(w, &ti, 1, &to, 1);
   uint8_t *fb = NULL;
   size_t len = 0;
-  CHECK(tflw_finish(w, &fb, &len) == 0);
+  EXPECT(tflw_finish(w, &fb, &len) == 0);
   tflw_free(w);
   host_model hm;
-  CHECK(fb && host_model_from_bytes(&hm, fb, len, 0) == MOTE_OK);
+  EXPECT(fb && host_model_from_bytes(&hm, fb, len, 0) == MOTE_OK);
   if (!fb) return;
   cz_teacher t;
   char err[256];
-  CHECK(cz_teacher_run(&hm.m, ds, &t, NULL, err, sizeof err) == 0);
-  CHECK(t.softmax == 0 && t.k == 10 && t.n == ds->n);
+  EXPECT(cz_teacher_run(&hm.m, ds, &t, NULL, err, sizeof err) == 0);
+  EXPECT(t.softmax == 0 && t.k == 10 && t.n == ds->n);
   float x[784];
   double maxd = 0;
   for (uint32_t i = 0; i < ds->n && t.logits; i++) {
@@ -68,7 +60,7 @@ static void test_plain_logits(const mote_dataset *ds) {
       maxd = dd > maxd ? dd : maxd;
     }
   }
-  CHECK(maxd < 1e-3);
+  EXPECT(maxd < 1e-3);
   cz_teacher_free(&t);
   host_model_free(&hm);
 }
@@ -105,18 +97,18 @@ int main(void) {
   test_plain_logits(&ds);
   tr_net *tnet = tr_net_new("conv3x3:4,relu,maxpool2,fc:10", 28, 28, 1, 3, err,
                             sizeof err);
-  CHECK(tnet != NULL);
+  EXPECT(tnet != NULL);
   if (!tnet) return 1;
   uint8_t *fb = NULL;
   size_t len = 0;
-  CHECK(tr_export_tflite_mem(tnet, &fb, &len, err, sizeof err) == 0);
+  EXPECT(tr_export_tflite_mem(tnet, &fb, &len, err, sizeof err) == 0);
   host_model hm;
-  CHECK(host_model_from_bytes(&hm, fb, len, 0) == MOTE_OK);
+  EXPECT(host_model_from_bytes(&hm, fb, len, 0) == MOTE_OK);
 
   cz_teacher t;
   uint32_t correct = 0;
-  CHECK(cz_teacher_run(&hm.m, &ds, &t, &correct, err, sizeof err) == 0);
-  CHECK(t.n == 512 && t.k == 10 && t.softmax == 1);
+  EXPECT(cz_teacher_run(&hm.m, &ds, &t, &correct, err, sizeof err) == 0);
+  EXPECT(t.n == 512 && t.k == 10 && t.softmax == 1);
 
   /* Known logits: log_softmax of the net's own forward pass. */
   float *x = malloc(784 * sizeof *x), z[10];
@@ -124,7 +116,7 @@ int main(void) {
   uint32_t right = 0;
   for (uint32_t i = 0; i < ds.n; i++) {
     ds_sample_f32(&ds, i, x);
-    CHECK(tr_forward(tnet, x, 1, 0, z) == 0);
+    EXPECT(tr_forward(tnet, x, 1, 0, z) == 0);
     double mx = z[0], sum = 0;
     int best = 0;
     for (int k = 1; k < 10; k++) {
@@ -139,8 +131,8 @@ int main(void) {
     }
     right += ds.labels[i] == best;
   }
-  CHECK(maxd < 1e-3);
-  CHECK(correct == right);
+  EXPECT(maxd < 1e-3);
+  EXPECT(correct == right);
 
   /* Shuffled indices get their own rows. */
   uint32_t idx[64];
@@ -150,14 +142,14 @@ int main(void) {
     r = r * 6364136223846793005ULL + 1442695040888963407ULL;
     idx[j] = (uint32_t)(r >> 33) % ds.n;
   }
-  CHECK(cz_teacher_soft(&t, idx, 64, rows) == 0);
+  EXPECT(cz_teacher_soft(&t, idx, 64, rows) == 0);
   int rows_ok = 1;
   for (int j = 0; j < 64; j++)
     rows_ok &= memcmp(rows + j * 10, t.logits + (size_t)idx[j] * 10,
                       10 * sizeof(float)) == 0;
-  CHECK(rows_ok);
+  EXPECT(rows_ok);
   idx[5] = ds.n;
-  CHECK(cz_teacher_soft(&t, idx, 64, rows) != 0);
+  EXPECT(cz_teacher_soft(&t, idx, 64, rows) != 0);
 
   /* The trainer asks for every training sample once per epoch. */
   spy s = {&t, calloc(ds.n, sizeof(uint32_t)), 0, 0};
@@ -171,16 +163,16 @@ int main(void) {
   cfg.T = 4;
   cfg.alpha = 0.7f;
   tr_result res;
-  CHECK(student &&
-        tr_train(student, &ds, NULL, &cfg, &res, err, sizeof err) == 0);
-  CHECK(s.bad == 0);
-  CHECK(s.calls == 2 * 4);
+  EXPECT(student &&
+         tr_train(student, &ds, NULL, &cfg, &res, err, sizeof err) == 0);
+  EXPECT(s.bad == 0);
+  EXPECT(s.calls == 2 * 4);
   int twice = 1;
   for (uint32_t i = 0; i < ds.n; i++) twice &= s.seen[i] == 2;
-  CHECK(twice);
+  EXPECT(twice);
   /* A failing provider stops training with an error. */
   t.n = 10;
-  CHECK(tr_train(student, &ds, NULL, &cfg, &res, err, sizeof err) != 0);
+  EXPECT(tr_train(student, &ds, NULL, &cfg, &res, err, sizeof err) != 0);
   t.n = 512;
 
   free(s.seen);
@@ -191,6 +183,7 @@ int main(void) {
   tr_net_free(tnet);
   ds.n = full;
   ds_free(&ds);
-  if (failures) fprintf(stderr, "test_teacher: %d failures\n", failures);
-  return failures != 0;
+  if (check_failed)
+    fprintf(stderr, "test_teacher: %d failures\n", check_failed);
+  return check_failed != 0;
 }

@@ -10,19 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/check.h"
 #include "data/dataset.h"
-
-static int failures, checks;
-#define CHECK(c, ...)                             \
-  do {                                            \
-    checks++;                                     \
-    if (!(c)) {                                   \
-      failures++;                                 \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                        \
-      printf("\n");                               \
-    }                                             \
-  } while (0)
 
 static void check_split(const char *dir, int test) {
   mote_dataset ds;
@@ -96,6 +85,5 @@ int main(int argc, char **argv) {
   rc = ds_load_fashion_mnist(&ds, NULL, 1, err, sizeof err);
   CHECK(rc == 0 && ds.n == 10000, "env set: %s", err);
   ds_free(&ds);
-  printf("%d passed, %d failed\n", checks - failures, failures);
-  return failures ? 1 : 0;
+  return check_summary();
 }

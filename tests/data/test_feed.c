@@ -8,19 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/check.h"
 #include "data/feed.h"
-
-static int failures, checks;
-#define CHECK(c, ...)                             \
-  do {                                            \
-    checks++;                                     \
-    if (!(c)) {                                   \
-      failures++;                                 \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                        \
-      printf("\n");                               \
-    }                                             \
-  } while (0)
 
 static mote_tensor view(mote_dtype type, void *data, int32_t n, float scale,
                         int32_t zp) {
@@ -165,6 +154,5 @@ int main(void) {
   h.ndim = 0;
   CHECK(tensor_elems(&h) == 1, "scalar has 1 element");
 
-  printf("%d passed, %d failed\n", checks - failures, failures);
-  return failures ? 1 : 0;
+  return check_summary();
 }

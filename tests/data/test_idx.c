@@ -10,19 +10,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "common/check.h"
 #include "data/dataset.h"
-
-static int failures, checks;
-#define CHECK(c, ...)                             \
-  do {                                            \
-    checks++;                                     \
-    if (!(c)) {                                   \
-      failures++;                                 \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                        \
-      printf("\n");                               \
-    }                                             \
-  } while (0)
 
 static char dir[2048];
 
@@ -173,6 +162,5 @@ int main(int argc, char **argv) {
   expect_error(ip, put("lab4", lab4, nl4, 0), "4 labels, but",
                "count mismatch");
 
-  printf("%d passed, %d failed\n", checks - failures, failures);
-  return failures ? 1 : 0;
+  return check_summary();
 }

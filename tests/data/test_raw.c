@@ -10,19 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/check.h"
 #include "data/dataset.h"
-
-static int failures, checks;
-#define CHECK(c, ...)                             \
-  do {                                            \
-    checks++;                                     \
-    if (!(c)) {                                   \
-      failures++;                                 \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                        \
-      printf("\n");                               \
-    }                                             \
-  } while (0)
 
 static void put(const char *path, const void *b, size_t n) {
   FILE *f = fopen(path, "wb");
@@ -113,6 +102,5 @@ int main(int argc, char **argv) {
   rc = ds_load_raw(&ds, p, 4, "u8", 1.0f, 0, err, sizeof err);
   CHECK(rc == -1, "empty file is an error");
 
-  printf("%d passed, %d failed\n", checks - failures, failures);
-  return failures ? 1 : 0;
+  return check_summary();
 }

@@ -9,17 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/check.h"
 #include "mote/mote.h"
 
-static int fails;
-#define CHECK(c)                                                            \
-  do {                                                                      \
-    if (!(c)) {                                                             \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); \
-      fails++;                                                              \
-    }                                                                       \
-  } while (0)
-#define NEAR(a, b, tol) CHECK(fabs((double)(a) - (double)(b)) <= (tol))
+#define NEAR(a, b, tol) EXPECT(fabs((double)(a) - (double)(b)) <= (tol))
 
 /* A fake transport: behaviour chosen by the test. */
 typedef struct fake {
@@ -71,8 +64,8 @@ static int8_t quant(float p) {
 static void test_scores(void) {
   float p[3] = {0.2f, 0.7f, 0.1f};
   mote_hi_scores s;
-  CHECK(mote_hi_scores_f32(p, 3, MOTE_HI_PROBS, &s) == MOTE_OK);
-  CHECK(s.top1 == 1 && s.top2 == 0 && s.classes == 3);
+  EXPECT(mote_hi_scores_f32(p, 3, MOTE_HI_PROBS, &s) == MOTE_OK);
+  EXPECT(s.top1 == 1 && s.top2 == 0 && s.classes == 3);
   NEAR(s.p1, 0.7, 1e-6);
   NEAR(s.p2, 0.2, 1e-6);
   NEAR(s.margin, 0.5, 1e-6);
@@ -82,28 +75,28 @@ static void test_scores(void) {
   float z[3];
   for (int i = 0; i < 3; i++) z[i] = logf(p[i]) + 3.0f;
   mote_hi_scores sl;
-  CHECK(mote_hi_scores_f32(z, 3, MOTE_HI_LOGITS, &sl) == MOTE_OK);
-  CHECK(sl.top1 == 1 && sl.top2 == 0);
+  EXPECT(mote_hi_scores_f32(z, 3, MOTE_HI_LOGITS, &sl) == MOTE_OK);
+  EXPECT(sl.top1 == 1 && sl.top2 == 0);
   NEAR(sl.p1, 0.7, 1e-5);
   NEAR(sl.p2, 0.2, 1e-5);
   NEAR(sl.entropy, h, 1e-5);
   /* one-hot: entropy 0; uniform: entropy 1 */
   float oh[4] = {0, 0, 1, 0}, un[4] = {0.25f, 0.25f, 0.25f, 0.25f};
-  CHECK(mote_hi_scores_f32(oh, 4, MOTE_HI_PROBS, &s) == MOTE_OK);
+  EXPECT(mote_hi_scores_f32(oh, 4, MOTE_HI_PROBS, &s) == MOTE_OK);
   NEAR(s.entropy, 0.0, 1e-6);
-  CHECK(s.top1 == 2);
-  CHECK(mote_hi_scores_f32(un, 4, MOTE_HI_PROBS, &s) == MOTE_OK);
+  EXPECT(s.top1 == 2);
+  EXPECT(mote_hi_scores_f32(un, 4, MOTE_HI_PROBS, &s) == MOTE_OK);
   NEAR(s.entropy, 1.0, 1e-5);
   /* int8 view, dequantized */
   int8_t q[3] = {quant(0.2f), quant(0.7f), quant(0.1f)};
   mote_tensor t = int8_view(q, 3);
-  CHECK(mote_hi_scores_tensor(&t, MOTE_HI_PROBS, &s) == MOTE_OK);
-  CHECK(s.top1 == 1 && s.top2 == 0);
+  EXPECT(mote_hi_scores_tensor(&t, MOTE_HI_PROBS, &s) == MOTE_OK);
+  EXPECT(s.top1 == 1 && s.top2 == 0);
   NEAR(s.p1, 0.7, 0.01);
   /* bad arguments */
-  CHECK(mote_hi_scores_f32(p, 1, MOTE_HI_PROBS, &s) == MOTE_E_ARG);
+  EXPECT(mote_hi_scores_f32(p, 1, MOTE_HI_PROBS, &s) == MOTE_E_ARG);
   t.type = MOTE_INT32;
-  CHECK(mote_hi_scores_tensor(&t, MOTE_HI_PROBS, &s) == MOTE_E_ARG);
+  EXPECT(mote_hi_scores_tensor(&t, MOTE_HI_PROBS, &s) == MOTE_E_ARG);
 }
 
 static void test_rules(void) {
@@ -113,20 +106,20 @@ static void test_rules(void) {
   mote_hi_scores s;
   mote_hi_scores_f32(p, 3, MOTE_HI_PROBS, &s);
   c.threshold = 0.5f;
-  CHECK(mote_hi_init(&h, &c, NULL, 0) == MOTE_OK);
-  CHECK(mote_hi_decide(&h, &s) == 1); /* 0.45 < 0.5 */
+  EXPECT(mote_hi_init(&h, &c, NULL, 0) == MOTE_OK);
+  EXPECT(mote_hi_decide(&h, &s) == 1); /* 0.45 < 0.5 */
   c.threshold = 0.4f;
   mote_hi_init(&h, &c, NULL, 0);
-  CHECK(mote_hi_decide(&h, &s) == 0);
+  EXPECT(mote_hi_decide(&h, &s) == 0);
   c.rule = MOTE_HI_MARGIN;
   c.threshold = 0.1f;
   mote_hi_init(&h, &c, NULL, 0);
   NEAR(mote_hi_confidence(&h, &s), 0.05, 1e-6);
-  CHECK(mote_hi_decide(&h, &s) == 1);
+  EXPECT(mote_hi_decide(&h, &s) == 1);
   c.rule = MOTE_HI_ENTROPY;
   c.threshold = 0.5f;
   mote_hi_init(&h, &c, NULL, 0);
-  CHECK(mote_hi_decide(&h, &s) == 1); /* near-uniform: low confidence */
+  EXPECT(mote_hi_decide(&h, &s) == 1); /* near-uniform: low confidence */
   c.rule = MOTE_HI_LOGREG;
   c.logreg[0] = -4.0f;
   c.logreg[1] = 10.0f;
@@ -134,14 +127,14 @@ static void test_rules(void) {
   c.threshold = 0.5f;
   mote_hi_init(&h, &c, NULL, 0);
   NEAR(mote_hi_confidence(&h, &s), 1.0 / (1.0 + exp(-(-4 + 4.5 - 0.8))), 1e-5);
-  CHECK(mote_hi_decide(&h, &s) == 1);
-  CHECK(mote_hi_get_counters(&h)->offloaded == 1);
+  EXPECT(mote_hi_decide(&h, &s) == 1);
+  EXPECT(mote_hi_get_counters(&h)->offloaded == 1);
   /* bad configs */
   c.rule = MOTE_HI_ONLINE;
   c.weights = NULL;
-  CHECK(mote_hi_init(&h, &c, NULL, 0) == MOTE_E_ARG);
+  EXPECT(mote_hi_init(&h, &c, NULL, 0) == MOTE_E_ARG);
   c.rule = (mote_hi_rule)9;
-  CHECK(mote_hi_init(&h, &c, NULL, 0) == MOTE_E_ARG);
+  EXPECT(mote_hi_init(&h, &c, NULL, 0) == MOTE_E_ARG);
 }
 
 /* Fallbacks: every failure mode answers locally and is counted. */
@@ -163,40 +156,40 @@ static void test_step_faults(void) {
   f.reply[2] = 0.05f;
   f.reply[3] = 0.05f;
   mote_hi_result r;
-  CHECK(mote_hi_init(&h, &c, scratch, 4) == MOTE_OK);
+  EXPECT(mote_hi_init(&h, &c, scratch, 4) == MOTE_OK);
   /* success: remote label wins */
-  CHECK(mote_hi_step(&h, &in, &out, fake_tp, &f, &r) == MOTE_OK);
-  CHECK(r.source == MOTE_HI_FROM_REMOTE && r.label == 1 && r.local_label == 0);
-  CHECK(f.last_deadline == 123 && f.last_bytes == 16);
+  EXPECT(mote_hi_step(&h, &in, &out, fake_tp, &f, &r) == MOTE_OK);
+  EXPECT(r.source == MOTE_HI_FROM_REMOTE && r.label == 1 && r.local_label == 0);
+  EXPECT(f.last_deadline == 123 && f.last_bytes == 16);
   /* error, timeout, wrong count, no transport */
   int modes[3] = {1, 2, 3};
   int want[3] = {MOTE_HI_T_ERROR, MOTE_HI_T_TIMEOUT, MOTE_HI_T_BAD_REPLY};
   for (int i = 0; i < 3; i++) {
     f.mode = modes[i];
-    CHECK(mote_hi_step(&h, &in, &out, fake_tp, &f, &r) == MOTE_OK);
-    CHECK(r.source == MOTE_HI_FROM_FALLBACK && r.label == 0);
-    CHECK(r.transport_status == want[i]);
+    EXPECT(mote_hi_step(&h, &in, &out, fake_tp, &f, &r) == MOTE_OK);
+    EXPECT(r.source == MOTE_HI_FROM_FALLBACK && r.label == 0);
+    EXPECT(r.transport_status == want[i]);
   }
-  CHECK(mote_hi_step(&h, &in, &out, NULL, &f, &r) == MOTE_OK);
-  CHECK(r.source == MOTE_HI_FROM_FALLBACK && r.label == 0);
+  EXPECT(mote_hi_step(&h, &in, &out, NULL, &f, &r) == MOTE_OK);
+  EXPECT(r.source == MOTE_HI_FROM_FALLBACK && r.label == 0);
   /* a confident sample stays local and never calls the transport */
   int8_t q2[4] = {quant(0.97f), quant(0.01f), quant(0.01f), quant(0.01f)};
   mote_tensor out2 = int8_view(q2, 4);
   int calls = f.calls;
-  CHECK(mote_hi_step(&h, &in, &out2, fake_tp, &f, &r) == MOTE_OK);
-  CHECK(r.source == MOTE_HI_FROM_LOCAL && f.calls == calls);
+  EXPECT(mote_hi_step(&h, &in, &out2, fake_tp, &f, &r) == MOTE_OK);
+  EXPECT(r.source == MOTE_HI_FROM_LOCAL && f.calls == calls);
   /* scratch too small for the reply: fallback, no overflow */
   mote_hi h2;
   mote_hi_init(&h2, &c, scratch, 2);
   f.mode = 0;
-  CHECK(mote_hi_step(&h2, &in, &out, fake_tp, &f, &r) == MOTE_OK);
-  CHECK(r.source == MOTE_HI_FROM_FALLBACK);
+  EXPECT(mote_hi_step(&h2, &in, &out, fake_tp, &f, &r) == MOTE_OK);
+  EXPECT(r.source == MOTE_HI_FROM_FALLBACK);
   const mote_hi_counters *k = mote_hi_get_counters(&h);
-  CHECK(k->samples == 6 && k->offloaded == 5 && k->local == 1);
-  CHECK(k->remote_ok == 1 && k->remote_failed == 4);
-  CHECK(k->failed_error == 2 && k->failed_timeout == 1 &&
-        k->failed_bad_reply == 1);
-  CHECK(k->agree == 0 && k->disagree == 1);
+  EXPECT(k->samples == 6 && k->offloaded == 5 && k->local == 1);
+  EXPECT(k->remote_ok == 1 && k->remote_failed == 4);
+  EXPECT(k->failed_error == 2 && k->failed_timeout == 1 &&
+         k->failed_bad_reply == 1);
+  EXPECT(k->agree == 0 && k->disagree == 1);
 }
 
 /*
@@ -215,7 +208,7 @@ static void test_online(void) {
   c.nweights = K;
   c.offload_cost = 0.2f;
   c.seed = 7;
-  CHECK(mote_hi_init(&h, &c, NULL, 0) == MOTE_OK);
+  EXPECT(mote_hi_init(&h, &c, NULL, 0) == MOTE_OK);
   double fixed[K] = {0}, cost = 0.0;
   uint32_t x = 12345;
   for (int i = 0; i < N; i++) {
@@ -246,9 +239,9 @@ static void test_online(void) {
       "t=%.3f (heaviest %.2f)\n",
       cost / N, (double)bk / (K - 1), best / N, (double)mote_hi_threshold(&h),
       (double)mote_hi_best_threshold(&h));
-  CHECK(cost / N <= best / N + 0.03);
-  CHECK(fabs(mote_hi_best_threshold(&h) - (double)bk / (K - 1)) <= 0.1 + 1e-6);
-  CHECK(mote_hi_get_counters(&h)->explored > 0);
+  EXPECT(cost / N <= best / N + 0.03);
+  EXPECT(fabs(mote_hi_best_threshold(&h) - (double)bk / (K - 1)) <= 0.1 + 1e-6);
+  EXPECT(mote_hi_get_counters(&h)->explored > 0);
 }
 
 static void test_logreg_fit(void) {
@@ -261,7 +254,7 @@ static void test_logreg_fit(void) {
     ok[i] = p1[i] > 0.6f;
   }
   float w[3] = {0, 0, 0};
-  CHECK(mote_hi_logreg_fit(p1, p2, ok, N, 3000, 2.0f, w) == MOTE_OK);
+  EXPECT(mote_hi_logreg_fit(p1, p2, ok, N, 3000, 2.0f, w) == MOTE_OK);
   mote_hi h;
   mote_hi_config c = mote_hi_config_default();
   c.rule = MOTE_HI_LOGREG;
@@ -274,8 +267,8 @@ static void test_logreg_fit(void) {
   }
   printf("logreg fit: w=(%.2f, %.2f, %.2f), %d/%d misclassified\n",
          (double)w[0], (double)w[1], (double)w[2], errs, N);
-  CHECK(errs < N / 20);
-  CHECK(mote_hi_logreg_fit(NULL, p2, ok, N, 1, 1.0f, w) == MOTE_E_ARG);
+  EXPECT(errs < N / 20);
+  EXPECT(mote_hi_logreg_fit(NULL, p2, ok, N, 1, 1.0f, w) == MOTE_E_ARG);
 }
 
 int main(void) {
@@ -284,10 +277,5 @@ int main(void) {
   test_step_faults();
   test_online();
   test_logreg_fit();
-  if (fails) {
-    fprintf(stderr, "%d checks failed\n", fails);
-    return 1;
-  }
-  printf("hi decide: all checks passed\n");
-  return 0;
+  return check_all_passed("hi decide");
 }

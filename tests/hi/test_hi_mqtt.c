@@ -22,41 +22,21 @@
 #include <unistd.h>
 
 #include "data/feed.h"
+#include "hi_device.h"
 #include "host_io.h"
 #include "mote/mote.h"
 #include "v2_mqtt.h"
 #include "v2_server.h"
 
-static int fails;
-#define CHECK(c)                                                            \
-  do {                                                                      \
-    if (!(c)) {                                                             \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); \
-      fails++;                                                              \
-    }                                                                       \
-  } while (0)
-
 #define TIMEOUT_MS 300u
 #define MARGIN_MS 300.0
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
+/* A loopback port that was free a moment ago, or -1. */
 static int free_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in sa;
-  socklen_t sl = sizeof sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-      getsockname(fd, (struct sockaddr *)&sa, &sl) != 0)
-    return -1;
+  int port, fd = loopback_socket(0, &port);
+  if (fd < 0) return -1;
   close(fd);
-  return ntohs(sa.sin_port);
+  return port;
 }
 
 static int can_connect(int port) {
@@ -71,25 +51,18 @@ static int can_connect(int port) {
   return ok;
 }
 
-typedef struct device {
-  host_model local;
-  mote_tensor in, out;
-  mote_hi h;
-  float scratch[16];
-} device;
-
 static int step(device *d, v2_mqtt_client *c, const char *what, int want_source,
                 int want_status) {
   mote_hi_result r;
   double t0 = now_ms();
-  CHECK(mote_hi_step(&d->h, &d->in, &d->out, v2_mqtt_transport, c, &r) ==
-        MOTE_OK);
+  EXPECT(mote_hi_step(&d->h, &d->in, &d->out, v2_mqtt_transport, c, &r) ==
+         MOTE_OK);
   double dt = now_ms() - t0;
   printf("%-20s -> source %d status %d (%s) label %u in %.1f ms\n", what,
          r.source, r.transport_status, v2_mqtt_client_error(c), r.label, dt);
-  CHECK(r.source == (mote_hi_source)want_source);
-  if (want_status >= 0) CHECK(r.transport_status == want_status);
-  CHECK(dt < TIMEOUT_MS + MARGIN_MS);
+  EXPECT(r.source == (mote_hi_source)want_source);
+  if (want_status >= 0) EXPECT(r.transport_status == want_status);
+  EXPECT(dt < TIMEOUT_MS + MARGIN_MS);
   return r.transport_status;
 }
 
@@ -104,7 +77,7 @@ int main(int argc, char **argv) {
   mkdir(argv[3], 0755);
   snprintf(conf, sizeof conf, "%s/mosquitto.conf", argv[3]);
   FILE *f = fopen(conf, "w");
-  CHECK(f != NULL);
+  EXPECT(f != NULL);
   if (!f) return 1;
   fprintf(f, "listener %d 127.0.0.1\nallow_anonymous true\nlog_type error\n",
           port);
@@ -119,7 +92,7 @@ int main(int argc, char **argv) {
     up = can_connect(port);
     if (!up) usleep(50000);
   }
-  CHECK(up);
+  EXPECT(up);
   if (!up) {
     kill(bpid, SIGTERM);
     return 1;
@@ -133,32 +106,18 @@ int main(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   o.port = -1;
   v2_server *srv = v2_server_start(specs, 1, &o);
-  CHECK(srv != NULL);
+  EXPECT(srv != NULL);
   v2_mqtt_server *ms = srv ? v2_mqtt_serve(srv, broker) : NULL;
-  CHECK(ms != NULL);
+  EXPECT(ms != NULL);
 
   device d;
-  memset(&d, 0, sizeof d);
-  CHECK(host_model_load(&d.local, argv[2], 0) == MOTE_OK);
-  mote_model_input(&d.local.m, 0, &d.in);
-  mote_model_output(&d.local.m, 0, &d.out);
-  float img[64];
-  for (int i = 0; i < 64; i++) img[i] = (i % 9 == 0) ? 1.0f : 0.0f;
-  feed_input_f32(&d.in, img, 64);
-  static int8_t kept[64];
-  memcpy(kept, d.in.data, 64);
-  CHECK(mote_model_invoke(&d.local.m) == MOTE_OK);
-  d.in.data = kept;
-  mote_hi_config cfg = mote_hi_config_default();
-  cfg.threshold = 1.1f;
-  cfg.timeout_ms = TIMEOUT_MS;
-  mote_hi_init(&d.h, &cfg, d.scratch, 16);
+  device_setup(&d, argv[2], TIMEOUT_MS);
 
   char err[256];
   v2_mqtt_client *cj = v2_mqtt_client_new(broker, "demo", 0, 2000, err);
   v2_mqtt_client *cb = v2_mqtt_client_new(broker, "demo", 1, 2000, err);
   v2_mqtt_client *cn = v2_mqtt_client_new(broker, "nope", 0, 2000, err);
-  CHECK(cj && cb && cn);
+  EXPECT(cj && cb && cn);
   if (!cj || !cb || !cn) {
     fprintf(stderr, "client: %s\n", err);
     kill(bpid, SIGTERM);
@@ -171,7 +130,7 @@ int main(int argc, char **argv) {
     size_t n;
     st = v2_mqtt_client_infer(cj, &d.in, out, 8, &n, 300);
   }
-  CHECK(st == MOTE_HI_T_OK);
+  EXPECT(st == MOTE_HI_T_OK);
   step(&d, cj, "JSON over MQTT", MOTE_HI_FROM_REMOTE, MOTE_HI_T_OK);
   step(&d, cb, "binary over MQTT", MOTE_HI_FROM_REMOTE, MOTE_HI_T_OK);
   step(&d, cn, "unknown model", MOTE_HI_FROM_FALLBACK, MOTE_HI_T_ERROR);
@@ -182,17 +141,12 @@ int main(int argc, char **argv) {
   usleep(100000);
   step(&d, cb, "broker died", MOTE_HI_FROM_FALLBACK, -1);
   const mote_hi_counters *k = mote_hi_get_counters(&d.h);
-  CHECK(k->remote_ok == 2 && k->agree == 2 && k->remote_failed == 3);
-  CHECK(k->failed_timeout >= 1 && k->failed_error >= 1);
+  EXPECT(k->remote_ok == 2 && k->agree == 2 && k->remote_failed == 3);
+  EXPECT(k->failed_timeout >= 1 && k->failed_error >= 1);
   v2_mqtt_client_free(cj);
   v2_mqtt_client_free(cb);
   v2_mqtt_client_free(cn);
   v2_server_stop(srv);
   host_model_free(&d.local);
-  if (fails) {
-    fprintf(stderr, "%d checks failed\n", fails);
-    return 1;
-  }
-  printf("hi mqtt: all checks passed\n");
-  return 0;
+  return check_all_passed("hi mqtt");
 }

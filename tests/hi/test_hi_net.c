@@ -24,28 +24,14 @@
 #include <unistd.h>
 
 #include "data/feed.h"
+#include "hi_device.h"
 #include "host_io.h"
 #include "mote/mote.h"
 #include "v2_client.h"
 #include "v2_server.h"
 
-static int fails;
-#define CHECK(c)                                                            \
-  do {                                                                      \
-    if (!(c)) {                                                             \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); \
-      fails++;                                                              \
-    }                                                                       \
-  } while (0)
-
 #define TIMEOUT_MS 200u
 #define MARGIN_MS 300.0
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* ---- the fake server ---- */
 enum { F_SLOW, F_RESET, F_MALFORMED, F_SHAPE, F_DTYPE, F_HTTP500, F_OK3 };
@@ -141,42 +127,20 @@ static void *fake_main(void *arg) {
   return NULL;
 }
 
-static int listen_any(int *port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in sa;
-  socklen_t sl = sizeof sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-      listen(fd, 16) != 0 || getsockname(fd, (struct sockaddr *)&sa, &sl) != 0)
-    return -1;
-  *port = ntohs(sa.sin_port);
-  return fd;
-}
-
-/* ---- the device side ---- */
-typedef struct device {
-  host_model local;
-  mote_tensor in, out;
-  mote_hi h;
-  float scratch[16];
-} device;
-
 /* One always-offloading step through client c; checks the fallback. */
 static void fault_case(device *d, const char *what, v2_client *c,
                        int want_status) {
   mote_hi_result r;
   double t0 = now_ms();
-  CHECK(mote_hi_step(&d->h, &d->in, &d->out, v2_client_transport, c, &r) ==
-        MOTE_OK);
+  EXPECT(mote_hi_step(&d->h, &d->in, &d->out, v2_client_transport, c, &r) ==
+         MOTE_OK);
   double dt = now_ms() - t0;
   printf("%-22s -> status %d (%s) in %.1f ms\n", what, r.transport_status,
          c->err, dt);
-  CHECK(r.source == MOTE_HI_FROM_FALLBACK);
-  CHECK(r.label == r.local_label);
-  CHECK(r.transport_status == want_status);
-  CHECK(dt < TIMEOUT_MS + MARGIN_MS);
+  EXPECT(r.source == MOTE_HI_FROM_FALLBACK);
+  EXPECT(r.label == r.local_label);
+  EXPECT(r.transport_status == want_status);
+  EXPECT(dt < TIMEOUT_MS + MARGIN_MS);
 }
 
 static void *hammer(void *arg) {
@@ -223,53 +187,36 @@ int main(int argc, char **argv) {
   o.threads = 2;
   o.max_body = 4096;
   v2_server *srv = v2_server_start(specs, 1, &o);
-  CHECK(srv != NULL);
+  EXPECT(srv != NULL);
   if (!srv) return 1;
   int port = v2_server_port(srv);
   char base[64];
   snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
 
   device d;
-  memset(&d, 0, sizeof d);
-  CHECK(host_model_load(&d.local, argv[1], 0) == MOTE_OK);
-  mote_model_input(&d.local.m, 0, &d.in);
-  mote_model_output(&d.local.m, 0, &d.out);
-  /* a diagonal line: class 2 of the demo model */
-  float img[64];
-  for (int i = 0; i < 64; i++) img[i] = (i % 9 == 0) ? 1.0f : 0.0f;
-  CHECK(feed_input_f32(&d.in, img, 64) == 0);
-  /* the arena may reuse the input's memory during invoke: keep a copy of
-   * the input for the offload (as an application must) */
-  static int8_t kept[64];
-  memcpy(kept, d.in.data, 64);
-  CHECK(mote_model_invoke(&d.local.m) == MOTE_OK);
-  d.in.data = kept;
-  mote_hi_config cfg = mote_hi_config_default();
-  cfg.threshold = 1.1f; /* offload everything */
-  cfg.timeout_ms = TIMEOUT_MS;
-  CHECK(mote_hi_init(&d.h, &cfg, d.scratch, 16) == MOTE_OK);
+  device_setup(&d, argv[1], TIMEOUT_MS);
 
   /* the real server, JSON and binary: remote answer == local answer */
   for (int bin = 0; bin < 2; bin++) {
     v2_client c;
-    CHECK(v2_client_init(&c, base, "demo", bin) == 0);
+    EXPECT(v2_client_init(&c, base, "demo", bin) == 0);
     mote_hi_result r;
-    CHECK(mote_hi_step(&d.h, &d.in, &d.out, v2_client_transport, &c, &r) ==
-          MOTE_OK);
+    EXPECT(mote_hi_step(&d.h, &d.in, &d.out, v2_client_transport, &c, &r) ==
+           MOTE_OK);
     printf("real server (%s): source %d label %d local %d, err '%s'\n",
            bin ? "binary" : "JSON", r.source, r.label, r.local_label, c.err);
-    CHECK(r.source == MOTE_HI_FROM_REMOTE);
-    CHECK(r.label == 2 && r.local_label == 2);
+    EXPECT(r.source == MOTE_HI_FROM_REMOTE);
+    EXPECT(r.label == 2 && r.local_label == 2);
     /* values equal the local dequantized output */
     float y[4], z[8];
     size_t n = 0;
     read_output_f32(&d.out, y, 4);
-    CHECK(v2_client_infer(&c, &d.in, z, 8, &n, 1000) == MOTE_HI_T_OK);
-    CHECK(n == 4);
+    EXPECT(v2_client_infer(&c, &d.in, z, 8, &n, 1000) == MOTE_HI_T_OK);
+    EXPECT(n == 4);
     for (int i = 0; i < 4 && n == 4; i++) {
       if (y[i] != z[i])
         printf("  value %d: local %g remote %g\n", i, y[i], z[i]);
-      CHECK(y[i] == z[i]);
+      EXPECT(y[i] == z[i]);
     }
     v2_client_free(&c);
   }
@@ -277,7 +224,7 @@ int main(int argc, char **argv) {
   v2_client bad;
   v2_client_init(&bad, base, "nope", 0);
   fault_case(&d, "unknown model (404)", &bad, MOTE_HI_T_ERROR);
-  CHECK(bad.last_http == 404);
+  EXPECT(bad.last_http == 404);
   v2_client_free(&bad);
 
   /* concurrent clients on the real server */
@@ -290,12 +237,12 @@ int main(int argc, char **argv) {
     errs = (intptr_t)rv > errs ? (intptr_t)rv : errs;
   }
   printf("concurrent: 4 x 50 binary requests, %ld errors\n", (long)errs);
-  CHECK(errs == 0);
+  EXPECT(errs == 0);
 
   /* the fake server */
   int fport = 0;
-  fake_fd = listen_any(&fport);
-  CHECK(fake_fd >= 0);
+  fake_fd = loopback_socket(1, &fport);
+  EXPECT(fake_fd >= 0);
   pthread_t ft;
   pthread_create(&ft, NULL, fake_main, NULL);
   char fbase[64];
@@ -316,14 +263,14 @@ int main(int argc, char **argv) {
       v2_client_init(&c, fbase, "demo", bin);
       atomic_store(&fake_mode, cases[i].mode);
       fault_case(&d, cases[i].what, &c, cases[i].want);
-      if (cases[i].mode == F_HTTP500) CHECK(c.last_http == 500);
+      if (cases[i].mode == F_HTTP500) EXPECT(c.last_http == 500);
       v2_client_free(&c);
     }
   atomic_store(&fake_stop, 1);
   pthread_join(ft, NULL);
   close(fake_fd);
   /* server down: a port nobody listens on */
-  int dport = 0, dfd = listen_any(&dport);
+  int dport = 0, dfd = loopback_socket(1, &dport);
   close(dfd);
   char dbase[64];
   snprintf(dbase, sizeof dbase, "http://127.0.0.1:%d", dport);
@@ -338,18 +285,13 @@ int main(int argc, char **argv) {
       "timeout %u bad reply %u) agree %u\n",
       k->samples, k->offloaded, k->remote_ok, k->remote_failed, k->failed_error,
       k->failed_timeout, k->failed_bad_reply, k->agree);
-  CHECK(k->samples == 16 && k->offloaded == 16);
-  CHECK(k->remote_ok == 2 && k->agree == 2);
-  CHECK(k->remote_failed == 14);
-  CHECK(k->failed_timeout == 2 && k->failed_bad_reply == 6 &&
-        k->failed_error == 6);
+  EXPECT(k->samples == 16 && k->offloaded == 16);
+  EXPECT(k->remote_ok == 2 && k->agree == 2);
+  EXPECT(k->remote_failed == 14);
+  EXPECT(k->failed_timeout == 2 && k->failed_bad_reply == 6 &&
+         k->failed_error == 6);
 
   v2_server_stop(srv);
   host_model_free(&d.local);
-  if (fails) {
-    fprintf(stderr, "%d checks failed\n", fails);
-    return 1;
-  }
-  printf("hi net: all checks passed\n");
-  return 0;
+  return check_all_passed("hi net");
 }

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "common/check.h"
 #include "host_io.h"
 #include "quantize/qz_calib.h"
 #include "quantize/qz_eval.h"
@@ -23,25 +24,24 @@
 #include "runtime/tflite_schema.h"
 #include "tflite_writer.h"
 
-static int fails, passes;
-#define CHECK(c, ...)                             \
-  do {                                            \
-    if (c) {                                      \
-      passes++;                                   \
-    } else {                                      \
-      fails++;                                    \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                        \
-      printf("\n");                               \
-    }                                             \
-  } while (0)
-
 static uint32_t rng = 2024;
 static float frand(float lo, float hi) {
   rng ^= rng << 13;
   rng ^= rng >> 17;
   rng ^= rng << 5;
   return lo + (hi - lo) * (float)((rng >> 8) / 16777216.0);
+}
+
+/* A constant int32 vector of the n values v, named name. */
+static int const_i32(tflw *w, const int32_t *v, int32_t n, const char *name) {
+  tflw_tensor_desc sd;
+  memset(&sd, 0, sizeof sd);
+  int32_t len[1] = {n};
+  sd.type = MOTE_INT32;
+  sd.shape = len;
+  sd.rank = 1;
+  sd.name = name;
+  return tflw_const_tensor(w, &sd, v, (size_t)n * sizeof *v);
 }
 
 static int const_f32(tflw *w, const int32_t *shape, uint32_t rank,
@@ -85,14 +85,7 @@ static uint8_t *build_model(size_t *len) {
   int r = tflw_tensor_q(w, MOTE_FLOAT32, s_r, 2, "flat", 0, 0);
   int f = tflw_tensor_q(w, MOTE_FLOAT32, s_o, 2, "logits", 0, 0);
   int y = tflw_tensor_q(w, MOTE_FLOAT32, s_o, 2, "probs", 0, 0);
-  tflw_tensor_desc sd;
-  memset(&sd, 0, sizeof sd);
-  int32_t two[1] = {2};
-  sd.type = MOTE_INT32;
-  sd.shape = two;
-  sd.rank = 1;
-  sd.name = "shape";
-  int shp = tflw_const_tensor(w, &sd, s_r, sizeof s_r);
+  int shp = const_i32(w, s_r, 2, "shape");
 
   int32_t i0[3] = {x, wc, bc};
   no = tflw_opts_conv2d(o, TFL_PAD_SAME, 1, 1, TFL_ACT_RELU, 1, 1);
@@ -134,14 +127,7 @@ static uint8_t *build_unsupported(size_t *len) {
   int x = tflw_tensor_q(w, MOTE_FLOAT32, s_in, 4, "input", 0, 0);
   int y = tflw_tensor_q(w, MOTE_FLOAT32, s_out, 4, "out", 0, 0);
   int wt = const_f32(w, s_w, 4, "w", 0.5f);
-  tflw_tensor_desc sd;
-  memset(&sd, 0, sizeof sd);
-  int32_t four[1] = {4};
-  sd.type = MOTE_INT32;
-  sd.shape = four;
-  sd.rank = 1;
-  sd.name = "output_shape";
-  int shp = tflw_const_tensor(w, &sd, s_out, sizeof s_out);
+  int shp = const_i32(w, s_out, 4, "output_shape");
   tflw_opt o[3] = {TFLW_I8(0, TFL_PAD_VALID), TFLW_I32(1, 2), TFLW_I32(2, 2)};
   int32_t in[3] = {shp, wt, x};
   tflw_op(w, TFL_OP_TRANSPOSE_CONV, 1, in, 3, &y, 1, TFL_OPT_TRANSPOSE_CONV, o,
@@ -320,6 +306,5 @@ int main(int argc, char **argv) {
   snprintf(cmd, sizeof cmd, "%s quantize %s -o x > /dev/null 2>&1", mote,
            fpath);
   CHECK(run_cli(cmd) == 2, "usage exit 2");
-  printf("%d passed, %d failed\n", passes, fails);
-  return fails ? 1 : 0;
+  return check_summary();
 }

@@ -9,20 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/check.h"
 #include "quantize/qz_math.h"
-
-static int fails, passes;
-#define CHECK(c, ...)                             \
-  do {                                            \
-    if (c) {                                      \
-      passes++;                                   \
-    } else {                                      \
-      fails++;                                    \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                        \
-      printf("\n");                               \
-    }                                             \
-  } while (0)
 
 static int near(double a, double b, double tol) {
   return fabs(a - b) <= tol;
@@ -149,6 +137,5 @@ int main(void) {
   test_params();
   test_ranges();
   CHECK(near(qz_sqnr_db(100.0, 1.0), 20.0, 1e-9), "sqnr");
-  printf("%d passed, %d failed\n", passes, fails);
-  return fails ? 1 : 0;
+  return check_summary();
 }

@@ -12,32 +12,11 @@ static const char *kSpec =
     "conv3x3:4:same,bn,relu,maxpool2,dw3x3:same,relu6,fc:16,bn,relu,"
     "dropout:0.25,fc:3";
 
-/* 300 samples 8x8x1 whose label is the brightest third of the image. */
-static void make_set(mote_dataset *ds) {
-  memset(ds, 0, sizeof *ds);
-  ds->n = 300;
-  ds->h = ds->w = 8;
-  ds->c = 1;
-  ds->n_classes = 3;
-  ds->f32 = malloc(sizeof(float) * 64 * ds->n);
-  ds->labels = malloc(ds->n);
-  uint64_t s = 5;
-  for (uint32_t i = 0; i < ds->n; i++) {
-    int y = (int)(i % 3);
-    for (int p = 0; p < 64; p++) {
-      float v = tt_rand(&s, 0, 0.5f);
-      if ((p % 8) / 3 == y) v += 0.5f;
-      ds->f32[i * 64 + p] = v;
-    }
-    ds->labels[i] = (uint8_t)y;
-  }
-}
-
 static float *train_once(const mote_dataset *ds, uint64_t seed, int threads,
                          size_t *n, double *acc) {
   char err[256];
   tr_net *net = tr_net_new(kSpec, 8, 8, 1, seed, err, sizeof err);
-  TT_CHECK(net != NULL, "%s", err);
+  CHECK(net != NULL, "%s", err);
   tr_config cfg;
   tr_config_default(&cfg);
   cfg.epochs = 2;
@@ -46,7 +25,7 @@ static float *train_once(const mote_dataset *ds, uint64_t seed, int threads,
   cfg.threads = threads;
   cfg.lr = 5e-3f;
   tr_result res;
-  TT_CHECK(tr_train(net, ds, ds, &cfg, &res, err, sizeof err) == 0, "%s", err);
+  CHECK(tr_train(net, ds, ds, &cfg, &res, err, sizeof err) == 0, "%s", err);
   *acc = res.final_test_acc;
   *n = net->n_params + net->n_bn_state;
   float *out = malloc(sizeof(float) * *n);
@@ -58,7 +37,7 @@ static float *train_once(const mote_dataset *ds, uint64_t seed, int threads,
 
 int main(void) {
   mote_dataset ds;
-  make_set(&ds);
+  tt_bright_set(&ds, 300, 5, 1);
   size_t n1, n2, n3, n4, n5;
   double a1, a2, a3, a4, a5;
   float *w1 = train_once(&ds, 9, 2, &n1, &a1);
@@ -66,15 +45,15 @@ int main(void) {
   float *w3 = train_once(&ds, 9, 1, &n3, &a3);
   float *w4 = train_once(&ds, 9, 3, &n4, &a4);
   float *w5 = train_once(&ds, 10, 2, &n5, &a5);
-  TT_CHECK(n1 == n2 && memcmp(w1, w2, n1 * sizeof(float)) == 0,
-           "same seed, same threads: weights differ");
-  TT_CHECK(n1 == n3 && memcmp(w1, w3, n1 * sizeof(float)) == 0,
-           "1 vs 2 threads: weights differ");
-  TT_CHECK(n1 == n4 && memcmp(w1, w4, n1 * sizeof(float)) == 0,
-           "3 vs 2 threads: weights differ");
-  TT_CHECK(memcmp(w1, w5, n1 * sizeof(float)) != 0,
-           "another seed gives the same weights");
-  TT_CHECK(a1 > 0.9, "synthetic task not learnt: %.3f", a1);
+  CHECK(n1 == n2 && memcmp(w1, w2, n1 * sizeof(float)) == 0,
+        "same seed, same threads: weights differ");
+  CHECK(n1 == n3 && memcmp(w1, w3, n1 * sizeof(float)) == 0,
+        "1 vs 2 threads: weights differ");
+  CHECK(n1 == n4 && memcmp(w1, w4, n1 * sizeof(float)) == 0,
+        "3 vs 2 threads: weights differ");
+  CHECK(memcmp(w1, w5, n1 * sizeof(float)) != 0,
+        "another seed gives the same weights");
+  CHECK(a1 > 0.9, "synthetic task not learnt: %.3f", a1);
   printf("  accuracy %.3f (seed 9), %.3f (seed 10)\n", a1, a5);
   free(w1);
   free(w2);

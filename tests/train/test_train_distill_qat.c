@@ -9,27 +9,6 @@
 #include "train/train.h"
 #include "tt.h"
 
-/* 240 samples 8x8x1 whose label is the brightest third of the image. */
-static void make_set(mote_dataset *ds) {
-  memset(ds, 0, sizeof *ds);
-  ds->n = 240;
-  ds->h = ds->w = 8;
-  ds->c = 1;
-  ds->n_classes = 3;
-  ds->f32 = malloc(sizeof(float) * 64 * ds->n);
-  ds->labels = malloc(ds->n);
-  uint64_t s = 8;
-  for (uint32_t i = 0; i < ds->n; i++) {
-    int y = (int)((i * 7) % 3);
-    for (int p = 0; p < 64; p++) {
-      float v = tt_rand(&s, 0, 0.5f);
-      if ((p % 8) / 3 == y) v += 0.5f;
-      ds->f32[i * 64 + p] = v;
-    }
-    ds->labels[i] = (uint8_t)y;
-  }
-}
-
 /* Teacher: logits that favour class (label + 1) % 3 of each sample. */
 static int teacher(void *user, const uint32_t *idx, uint32_t n, float *logits) {
   const mote_dataset *ds = user;
@@ -87,29 +66,29 @@ static double finetune_qat(const mote_dataset *ds, tr_net *net) {
 
 int main(void) {
   mote_dataset ds;
-  make_set(&ds);
+  tt_bright_set(&ds, 240, 8, 7);
   double plain = train(&ds, 0, NULL, NULL);
   double follow = train(&ds, 1.0f, teacher, NULL);
   double mixed = train(&ds, 0.5f, teacher, NULL);
-  TT_CHECK(plain > 0.9, "plain training: %.3f", plain);
+  CHECK(plain > 0.9, "plain training: %.3f", plain);
   /* alpha 1: the labels are ignored, the student learns the teacher's
    * (shifted) classes, so it gets almost nothing right */
-  TT_CHECK(follow >= 0 && follow < 0.1, "soft targets ignored: %.3f", follow);
-  TT_CHECK(mixed >= 0 && mixed < plain, "alpha 0.5: %.3f", mixed);
-  TT_CHECK(train(&ds, 0.5f, failing_teacher, NULL) < 0,
-           "a failing provider stops training");
+  CHECK(follow >= 0 && follow < 0.1, "soft targets ignored: %.3f", follow);
+  CHECK(mixed >= 0 && mixed < plain, "alpha 0.5: %.3f", mixed);
+  CHECK(train(&ds, 0.5f, failing_teacher, NULL) < 0,
+        "a failing provider stops training");
   /* QAT */
   tr_net *q = NULL;
   train(&ds, 0, NULL, &q);
   double qacc = finetune_qat(&ds, q);
-  TT_CHECK(qacc > 0.9, "qat accuracy %.3f", qacc);
+  CHECK(qacc > 0.9, "qat accuracy %.3f", qacc);
   for (int l = 0; q && l < q->n_layers; l++) {
     tr_layer *L = &q->layers[l];
     /* quantization points: outputs that are tensors of the export */
     tr_kind next = l + 1 < q->n_layers ? q->layers[l + 1].kind : TR_DROPOUT;
     if (next != TR_RELU && next != TR_RELU6 && next != TR_BN)
-      TT_CHECK(L->act_init && L->act_max > L->act_min,
-               "layer %d: no activation range", l + 1);
+      CHECK(L->act_init && L->act_max > L->act_min,
+            "layer %d: no activation range", l + 1);
   }
   /* fake-quantized forward differs a little from the float one */
   float x[64 * 8], zf[24], zq[24];
@@ -121,7 +100,7 @@ int main(void) {
     d += fabs((double)zf[i] - zq[i]);
     mag += fabs((double)zf[i]);
   }
-  TT_CHECK(d > 0 && d < 0.1 * mag, "qat forward: diff %.3g of %.3g", d, mag);
+  CHECK(d > 0 && d < 0.1 * mag, "qat forward: diff %.3g of %.3g", d, mag);
   printf("  plain %.3f, alpha 1 %.3f, alpha 0.5 %.3f, qat %.3f\n", plain,
          follow, mixed, qacc);
   tr_net_free(q);

@@ -23,7 +23,7 @@ static void softmax(const float *z, int k, float *p) {
 static void check_export(const char *spec, float xscale) {
   char err[256];
   tr_net *net = tr_net_new(spec, 28, 28, 1, 3, err, sizeof err);
-  TT_CHECK(net != NULL, "%s: %s", spec, err);
+  CHECK(net != NULL, "%s: %s", spec, err);
   if (!net) return;
   uint64_t s = 11;
   /* bn: random affine and running statistics, so folding matters */
@@ -39,13 +39,12 @@ static void check_export(const char *spec, float xscale) {
   }
   uint8_t *fb;
   size_t len;
-  TT_CHECK(tr_export_tflite_mem(net, &fb, &len, err, sizeof err) == 0,
-           "%s: export: %s", spec, err);
+  CHECK(tr_export_tflite_mem(net, &fb, &len, err, sizeof err) == 0,
+        "%s: export: %s", spec, err);
   host_model hm;
   memset(&hm, 0, sizeof hm);
   mote_status st = host_model_from_bytes(&hm, fb, len, 0);
-  TT_CHECK(st == MOTE_OK, "%s: mote cannot load the export (%d)", spec,
-           (int)st);
+  CHECK(st == MOTE_OK, "%s: mote cannot load the export (%d)", spec, (int)st);
   if (st != MOTE_OK) {
     tr_net_free(net);
     return;
@@ -54,17 +53,17 @@ static void check_export(const char *spec, float xscale) {
   float *x = malloc(sizeof(float) * 784 * n),
         *z = malloc(sizeof(float) * K * n);
   for (int i = 0; i < 784 * n; i++) x[i] = tt_rand(&s, 0, 1) * xscale;
-  TT_CHECK(tr_forward(net, x, n, 0, z) == 0, "forward");
+  CHECK(tr_forward(net, x, n, 0, z) == 0, "forward");
   double worst = 0;
   int same_pred = 0;
   for (int r = 0; r < n; r++) {
     mote_tensor in, out;
     mote_model_input(&hm.m, 0, &in);
-    TT_CHECK(in.type == MOTE_FLOAT32 && in.count == 784, "input tensor");
+    CHECK(in.type == MOTE_FLOAT32 && in.count == 784, "input tensor");
     memcpy(in.data, x + 784 * r, 784 * sizeof(float));
-    TT_CHECK(mote_model_invoke(&hm.m) == MOTE_OK, "invoke");
+    CHECK(mote_model_invoke(&hm.m) == MOTE_OK, "invoke");
     mote_model_output(&hm.m, 0, &out);
-    TT_CHECK(out.count == (size_t)K, "output count %zu", out.count);
+    CHECK(out.count == (size_t)K, "output count %zu", out.count);
     float p[64];
     softmax(z + K * r, K, p);
     const float *q = out.data;
@@ -79,22 +78,22 @@ static void check_export(const char *spec, float xscale) {
   }
   /* import the export back: same function (bn folded) */
   tr_net *back = tr_import_tflite(hm.fb, hm.fb_len, err, sizeof err);
-  TT_CHECK(back != NULL, "%s: import: %s", spec, err);
+  CHECK(back != NULL, "%s: import: %s", spec, err);
   if (back) {
     float *z2 = malloc(sizeof(float) * K * n);
-    TT_CHECK(tr_forward(back, x, n, 0, z2) == 0, "forward of import");
+    CHECK(tr_forward(back, x, n, 0, z2) == 0, "forward of import");
     double wz = 0;
     for (int i = 0; i < K * n; i++) {
       double d = fabs((double)z[i] - z2[i]) / (1 + fabs((double)z[i]));
       if (d > wz) wz = d;
     }
-    TT_CHECK(wz < 1e-4, "%s: imported net's logits differ by %.3g", spec, wz);
-    TT_CHECK(back->n_classes == K, "imported classes");
+    CHECK(wz < 1e-4, "%s: imported net's logits differ by %.3g", spec, wz);
+    CHECK(back->n_classes == K, "imported classes");
     free(z2);
     tr_net_free(back);
   }
-  TT_CHECK(worst < 1e-4, "%s: max |p_train - p_mote| = %.3g", spec, worst);
-  TT_CHECK(same_pred == n, "%s: %d/%d predictions agree", spec, same_pred, n);
+  CHECK(worst < 1e-4, "%s: max |p_train - p_mote| = %.3g", spec, worst);
+  CHECK(same_pred == n, "%s: %d/%d predictions agree", spec, same_pred, n);
   printf("  %-60.60s %zu bytes, max diff %.2e\n", spec, len, worst);
   free(x);
   free(z);

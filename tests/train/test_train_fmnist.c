@@ -12,7 +12,7 @@ static void run(const char *spec, const mote_dataset *train,
                 const mote_dataset *test) {
   char err[256];
   tr_net *net = tr_net_new(spec, 28, 28, 1, 1, err, sizeof err);
-  TT_CHECK(net != NULL, "%s", err);
+  CHECK(net != NULL, "%s", err);
   if (!net) return;
   tr_config cfg;
   tr_config_default(&cfg);
@@ -22,10 +22,10 @@ static void run(const char *spec, const mote_dataset *train,
   cfg.sched = TR_SCHED_CONST;
   cfg.lr = 2e-3f;
   tr_result res;
-  TT_CHECK(tr_train(net, train, test, &cfg, &res, err, sizeof err) == 0, "%s",
-           err);
-  TT_CHECK(res.final_test_acc > 0.60, "%s: test accuracy %.2f%%", spec,
-           100 * res.final_test_acc);
+  CHECK(tr_train(net, train, test, &cfg, &res, err, sizeof err) == 0, "%s",
+        err);
+  CHECK(res.final_test_acc > 0.60, "%s: test accuracy %.2f%%", spec,
+        100 * res.final_test_acc);
   printf("  %-50s test acc %.2f%% (%.2f s)\n", spec, 100 * res.final_test_acc,
          res.seconds);
   tr_net_free(net);
@@ -35,10 +35,10 @@ int main(void) {
   mote_dataset train, test;
   char err[256];
   int rc = ds_load_fashion_mnist(&train, NULL, 0, err, sizeof err);
-  TT_CHECK(rc == 0, "fashion-mnist: %s", err);
+  CHECK(rc == 0, "fashion-mnist: %s", err);
   if (rc != 0) return tt_done("test_train_fmnist");
   rc = ds_load_fashion_mnist(&test, NULL, 1, err, sizeof err);
-  TT_CHECK(rc == 0, "fashion-mnist: %s", err);
+  CHECK(rc == 0, "fashion-mnist: %s", err);
   if (rc != 0) return tt_done("test_train_fmnist");
   mote_dataset small = test;
   small.n = 1000;

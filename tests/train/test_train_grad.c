@@ -12,7 +12,7 @@
 static void check_spec(const char *spec, int h, int w, int c, float xscale) {
   char err[256];
   tr_net *net = tr_net_new(spec, h, w, c, 7, err, sizeof err);
-  TT_CHECK(net != NULL, "%s: %s", spec, err);
+  CHECK(net != NULL, "%s: %s", spec, err);
   if (!net) return;
   const uint32_t n = 7; /* uneven slices, one slice with 1 sample */
   const size_t len = (size_t)h * w * c;
@@ -25,7 +25,7 @@ static void check_spec(const char *spec, int h, int w, int c, float xscale) {
   for (size_t i = 0; i < net->n_params; i++)
     net->params[i] += tt_rand(&s, -0.05f, 0.05f);
   double l0 = tr_loss_grad(net, x, labels, n, 99);
-  TT_CHECK(l0 > 0, "%s: loss %g", spec, l0);
+  CHECK(l0 > 0, "%s: loss %g", spec, l0);
   float *an = malloc(sizeof(float) * net->n_params);
   memcpy(an, net->grads, sizeof(float) * net->n_params);
   double num = 0, den = 0, worst = 0;
@@ -46,10 +46,10 @@ static void check_spec(const char *spec, int h, int w, int c, float xscale) {
     if (e > worst) worst = e, worst_i = i;
   }
   double rel = sqrt(num / (den > 1e-12 ? den : 1e-12));
-  TT_CHECK(rel < 1e-2,
-           "%s: relative gradient error %.3g (worst param %zu: "
-           "%.3g)",
-           spec, rel, worst_i, worst);
+  CHECK(rel < 1e-2,
+        "%s: relative gradient error %.3g (worst param %zu: "
+        "%.3g)",
+        spec, rel, worst_i, worst);
   printf("  %-40s params %5zu  rel err %.2e  worst %.2e\n", spec, net->n_params,
          rel, worst);
   free(an);

@@ -24,16 +24,16 @@ static void grad(const float *p, float *g) {
 
 static void test_adam(void) {
   tr_optim o;
-  TT_CHECK(tr_optim_init(&o, TR_ADAM, 3) == 0, "init");
+  CHECK(tr_optim_init(&o, TR_ADAM, 3) == 0, "init");
   float p[3] = {0, 0, 0}, g[3];
   /* step 1: m = 0.1 g, v = 0.001 g^2; bias-corrected: p -= lr g/(|g|+eps) */
   grad(p, g);
   tr_optim_tick(&o);
   tr_optim_step(&o, p, g, 0, 3, 0.1, 0.9, 0.0);
   double e0 = -0.1 * (-1.0) / (1.0 + 1e-8), e1 = -0.1 * 8.0 / (8.0 + 1e-8);
-  TT_CHECK(close_to(p[0], e0, 1e-6) && close_to(p[1], e1, 1e-6) &&
-               close_to(p[2], 0.1, 1e-6),
-           "adam step 1: %.8f %.8f %.8f", p[0], p[1], p[2]);
+  CHECK(close_to(p[0], e0, 1e-6) && close_to(p[1], e1, 1e-6) &&
+            close_to(p[2], 0.1, 1e-6),
+        "adam step 1: %.8f %.8f %.8f", p[0], p[1], p[2]);
   /* step 2 by hand (double) */
   double m[3], v[3], q[3] = {e0, e1, 0.1}, g1[3] = {-1, 8, -0.75};
   for (int i = 0; i < 3; i++) {
@@ -51,21 +51,21 @@ static void test_adam(void) {
   tr_optim_tick(&o);
   tr_optim_step(&o, p, g, 0, 3, 0.1, 0.9, 0.0);
   for (int i = 0; i < 3; i++)
-    TT_CHECK(close_to(p[i], q[i], 1e-5), "adam step 2 [%d]: %.7f vs %.7f", i,
-             p[i], q[i]);
+    CHECK(close_to(p[i], q[i], 1e-5), "adam step 2 [%d]: %.7f vs %.7f", i, p[i],
+          q[i]);
   for (int t = 0; t < 3000; t++) {
     grad(p, g);
     tr_optim_tick(&o);
     tr_optim_step(&o, p, g, 0, 3, 0.01, 0.9, 0.0);
   }
   for (int i = 0; i < 3; i++)
-    TT_CHECK(fabsf(p[i] - kC[i]) < 1e-2, "adam converges [%d]: %f", i, p[i]);
+    CHECK(fabsf(p[i] - kC[i]) < 1e-2, "adam converges [%d]: %f", i, p[i]);
   tr_optim_free(&o);
 }
 
 static void test_sgd(void) {
   tr_optim o;
-  TT_CHECK(tr_optim_init(&o, TR_SGD, 3) == 0, "init");
+  CHECK(tr_optim_init(&o, TR_SGD, 3) == 0, "init");
   float p[3] = {0, 0, 0}, g[3];
   const double lr = 0.05, mom = 0.9, wd = 0.01;
   double q[3] = {0, 0, 0}, buf[3];
@@ -79,8 +79,8 @@ static void test_sgd(void) {
       q[i] -= lr * buf[i];
     }
     for (int i = 0; i < 3; i++)
-      TT_CHECK(close_to(p[i], q[i], 1e-5), "sgd step %d [%d]: %.7f vs %.7f", t,
-               i, p[i], q[i]);
+      CHECK(close_to(p[i], q[i], 1e-5), "sgd step %d [%d]: %.7f vs %.7f", t, i,
+            p[i], q[i]);
   }
   /* exact first step without weight decay: p = -lr * g0 */
   tr_optim o2;
@@ -89,15 +89,15 @@ static void test_sgd(void) {
   grad(p2, g);
   tr_optim_tick(&o2);
   tr_optim_step(&o2, p2, g, 0, 3, 0.5, 0.9, 0.0);
-  TT_CHECK(p2[0] == 0.5f && p2[1] == -4.0f && p2[2] == 0.375f,
-           "sgd step 1: %g %g %g", p2[0], p2[1], p2[2]);
+  CHECK(p2[0] == 0.5f && p2[1] == -4.0f && p2[2] == 0.375f,
+        "sgd step 1: %g %g %g", p2[0], p2[1], p2[2]);
   for (int t = 0; t < 500; t++) {
     grad(p, g);
     tr_optim_tick(&o);
     tr_optim_step(&o, p, g, 0, 3, 0.05, 0.9, 0.0);
   }
   for (int i = 0; i < 3; i++)
-    TT_CHECK(fabsf(p[i] - kC[i]) < 1e-3, "sgd converges [%d]: %f", i, p[i]);
+    CHECK(fabsf(p[i] - kC[i]) < 1e-3, "sgd converges [%d]: %f", i, p[i]);
   tr_optim_free(&o);
   tr_optim_free(&o2);
 }
@@ -108,39 +108,39 @@ static void test_schedules(void) {
   const double mx = 1e-3, init = mx / 25, fin = init / 1e4;
   double mom;
   double lr = tr_lr_at(TR_SCHED_ONECYCLE, mx, 0, 100, 0.9, &mom);
-  TT_CHECK(close_to(lr, init, 1e-9) && close_to(mom, 0.95, 1e-12),
-           "onecycle step 0: %g %g", lr, mom);
+  CHECK(close_to(lr, init, 1e-9) && close_to(mom, 0.95, 1e-12),
+        "onecycle step 0: %g %g", lr, mom);
   lr = tr_lr_at(TR_SCHED_ONECYCLE, mx, 29, 100, 0.9, &mom);
-  TT_CHECK(close_to(lr, mx, 1e-9) && close_to(mom, 0.85, 1e-12),
-           "onecycle step 29: %g %g", lr, mom);
+  CHECK(close_to(lr, mx, 1e-9) && close_to(mom, 0.85, 1e-12),
+        "onecycle step 29: %g %g", lr, mom);
   lr = tr_lr_at(TR_SCHED_ONECYCLE, mx, 99, 100, 0.9, &mom);
-  TT_CHECK(close_to(lr, fin, 1e-9) && close_to(mom, 0.95, 1e-12),
-           "onecycle step 99: %g %g", lr, mom);
+  CHECK(close_to(lr, fin, 1e-9) && close_to(mom, 0.95, 1e-12),
+        "onecycle step 99: %g %g", lr, mom);
   /* step 10: pct 10/29 of the warm-up */
   double pct = 10.0 / 29.0;
   double want = mx + (init - mx) / 2 * (cos(PI * pct) + 1);
   double wm = 0.85 + (0.95 - 0.85) / 2 * (cos(PI * pct) + 1);
   lr = tr_lr_at(TR_SCHED_ONECYCLE, mx, 10, 100, 0.9, &mom);
-  TT_CHECK(close_to(lr, want, 1e-9) && close_to(mom, wm, 1e-9),
-           "onecycle step 10: %.10g vs %.10g, %g vs %g", lr, want, mom, wm);
+  CHECK(close_to(lr, want, 1e-9) && close_to(mom, wm, 1e-9),
+        "onecycle step 10: %.10g vs %.10g, %g vs %g", lr, want, mom, wm);
   /* step 64: pct (64-29)/(99-29) = 0.5 of the anneal: midpoint */
   lr = tr_lr_at(TR_SCHED_ONECYCLE, mx, 64, 100, 0.9, &mom);
-  TT_CHECK(close_to(lr, (mx + fin) / 2, 1e-9) && close_to(mom, 0.9, 1e-9),
-           "onecycle step 64: %.10g, %g", lr, mom);
+  CHECK(close_to(lr, (mx + fin) / 2, 1e-9) && close_to(mom, 0.9, 1e-9),
+        "onecycle step 64: %.10g, %g", lr, mom);
   /* 4690 steps (10 epochs of 469): peak at 1406 */
   lr = tr_lr_at(TR_SCHED_ONECYCLE, mx, 1406, 4690, 0.9, &mom);
-  TT_CHECK(close_to(lr, mx, 1e-9), "onecycle 4690 peak: %g", lr);
+  CHECK(close_to(lr, mx, 1e-9), "onecycle 4690 peak: %g", lr);
   lr = tr_lr_at(TR_SCHED_COSINE, 0.1, 50, 100, 0.9, &mom);
-  TT_CHECK(close_to(lr, 0.05, 1e-9) && mom == 0.9, "cosine mid: %g", lr);
-  TT_CHECK(
+  CHECK(close_to(lr, 0.05, 1e-9) && mom == 0.9, "cosine mid: %g", lr);
+  CHECK(
       close_to(tr_lr_at(TR_SCHED_STEP, 0.1, 49, 100, 0.9, NULL), 0.1, 1e-12) &&
           close_to(tr_lr_at(TR_SCHED_STEP, 0.1, 50, 100, 0.9, NULL), 0.01,
                    1e-12) &&
           close_to(tr_lr_at(TR_SCHED_STEP, 0.1, 75, 100, 0.9, NULL), 0.001,
                    1e-12),
       "step schedule");
-  TT_CHECK(tr_lr_at(TR_SCHED_CONST, 0.1, 77, 100, 0.9, NULL) == 0.1,
-           "const schedule");
+  CHECK(tr_lr_at(TR_SCHED_CONST, 0.1, 77, 100, 0.9, NULL) == 0.1,
+        "const schedule");
 }
 
 int main(void) {

@@ -21,7 +21,7 @@ static void check(const char *spec, int target, int next, const uint8_t *keep,
                   int nkeep) {
   char err[256];
   tr_net *a = tr_net_new(spec, 8, 8, 2, 4, err, sizeof err);
-  TT_CHECK(a != NULL, "%s", err);
+  CHECK(a != NULL, "%s", err);
   if (!a) return;
   uint64_t s = 3;
   for (int i = 0; i < a->n_layers; i++) {
@@ -34,20 +34,19 @@ static void check(const char *spec, int target, int next, const uint8_t *keep,
       L->running_var[c] = tt_rand(&s, 0.5f, 2.0f);
     }
   }
-  TT_CHECK(tr_net_enable_masks(a) == 0, "masks");
+  CHECK(tr_net_enable_masks(a) == 0, "masks");
   tr_net *cut = tr_net_clone(a), *p = tr_net_clone(a);
   cut_inputs(&cut->layers[next], keep);
   size_t params0 = tr_net_param_count(p);
   uint64_t macs0 = tr_net_macs(p);
   int rc = tr_net_remove_channels(p, target, keep, err, sizeof err);
-  TT_CHECK(rc == 0, "%s: remove: %s", spec, err);
-  TT_CHECK(p->layers[target].out_c == nkeep, "out_c %d",
-           p->layers[target].out_c);
-  TT_CHECK(tr_net_param_count(p) < params0 && tr_net_macs(p) < macs0,
-           "%s: params %zu -> %zu, MACs %llu -> %llu", spec, params0,
-           tr_net_param_count(p), (unsigned long long)macs0,
-           (unsigned long long)tr_net_macs(p));
-  TT_CHECK(p->masks != NULL && p->layers[next].mask != NULL, "masks kept");
+  CHECK(rc == 0, "%s: remove: %s", spec, err);
+  CHECK(p->layers[target].out_c == nkeep, "out_c %d", p->layers[target].out_c);
+  CHECK(tr_net_param_count(p) < params0 && tr_net_macs(p) < macs0,
+        "%s: params %zu -> %zu, MACs %llu -> %llu", spec, params0,
+        tr_net_param_count(p), (unsigned long long)macs0,
+        (unsigned long long)tr_net_macs(p));
+  CHECK(p->masks != NULL && p->layers[next].mask != NULL, "masks kept");
   const int n = 5;
   float x[5 * 128], z1[5 * 16], z2[5 * 16];
   for (int i = 0; i < n * 128; i++) x[i] = tt_rand(&s, 0, 1);
@@ -58,7 +57,7 @@ static void check(const char *spec, int target, int next, const uint8_t *keep,
     double d = fabs((double)z1[i] - z2[i]);
     if (d > worst) worst = d;
   }
-  TT_CHECK(worst < 1e-5, "%s: pruned net differs by %.3g", spec, worst);
+  CHECK(worst < 1e-5, "%s: pruned net differs by %.3g", spec, worst);
   printf("  %-55s %s -> %s\n", spec, a->spec, p->spec);
   tr_net_free(a);
   tr_net_free(cut);
@@ -77,16 +76,16 @@ int main(void) {
         5);
   char err[256];
   tr_net *a = tr_net_new("conv3x3:6,dw3x3,fc:4", 8, 8, 2, 1, err, sizeof err);
-  TT_CHECK(tr_net_remove_channels(a, 1, k6, err, sizeof err) != 0 &&
-               strstr(err, "only conv and fc") != NULL,
-           "dw target: %s", err);
-  TT_CHECK(tr_net_remove_channels(a, 2, k6, err, sizeof err) != 0 &&
-               strstr(err, "classes") != NULL,
-           "last layer: %s", err);
+  CHECK(tr_net_remove_channels(a, 1, k6, err, sizeof err) != 0 &&
+            strstr(err, "only conv and fc") != NULL,
+        "dw target: %s", err);
+  CHECK(tr_net_remove_channels(a, 2, k6, err, sizeof err) != 0 &&
+            strstr(err, "classes") != NULL,
+        "last layer: %s", err);
   static const uint8_t none[6] = {0};
-  TT_CHECK(tr_net_remove_channels(a, 0, none, err, sizeof err) != 0 &&
-               strstr(err, "no channel") != NULL,
-           "nothing kept: %s", err);
+  CHECK(tr_net_remove_channels(a, 0, none, err, sizeof err) != 0 &&
+            strstr(err, "no channel") != NULL,
+        "nothing kept: %s", err);
   tr_net_free(a);
   return tt_done("test_train_prune");
 }

@@ -10,21 +10,21 @@
 static void good(const char *spec, size_t params, uint64_t macs) {
   char err[256] = "";
   tr_net *net = tr_net_new(spec, 28, 28, 1, 1, err, sizeof err);
-  TT_CHECK(net != NULL, "%s: %s", spec, err);
+  CHECK(net != NULL, "%s: %s", spec, err);
   if (!net) return;
-  TT_CHECK(tr_net_param_count(net) == params, "%s: params %zu, want %zu", spec,
-           tr_net_param_count(net), params);
-  TT_CHECK(tr_net_macs(net) == macs, "%s: MACs %llu, want %llu", spec,
-           (unsigned long long)tr_net_macs(net), (unsigned long long)macs);
+  CHECK(tr_net_param_count(net) == params, "%s: params %zu, want %zu", spec,
+        tr_net_param_count(net), params);
+  CHECK(tr_net_macs(net) == macs, "%s: MACs %llu, want %llu", spec,
+        (unsigned long long)tr_net_macs(net), (unsigned long long)macs);
   tr_net_free(net);
 }
 
 static void bad(const char *spec, const char *want) {
   char err[256] = "";
   tr_net *net = tr_net_new(spec, 28, 28, 1, 1, err, sizeof err);
-  TT_CHECK(net == NULL, "%s: accepted", spec);
-  TT_CHECK(strstr(err, want) != NULL, "%s: error '%s' lacks '%s'", spec, err,
-           want);
+  CHECK(net == NULL, "%s: accepted", spec);
+  CHECK(strstr(err, want) != NULL, "%s: error '%s' lacks '%s'", spec, err,
+        want);
   tr_net_free(net);
 }
 

@@ -68,29 +68,37 @@ int read_output_f32(const mote_tensor *t, float *y, size_t n) {
   double zp = quant ? (double)t->zero_point : 0.0;
   for (size_t i = 0; i < n; i++) {
     double v;
-    switch (t->type) {
-      case MOTE_INT8:
-        v = ((const int8_t *)t->data)[i];
-        break;
-      case MOTE_UINT8:
-        v = ((const uint8_t *)t->data)[i];
-        break;
-      case MOTE_INT16:
-        v = ((const int16_t *)t->data)[i];
-        break;
-      case MOTE_INT32:
-        v = ((const int32_t *)t->data)[i];
-        break;
-      case MOTE_INT64:
-        v = (double)((const int64_t *)t->data)[i];
-        break;
-      case MOTE_BOOL:
-        y[i] = ((const uint8_t *)t->data)[i] != 0;
-        continue;
-      default:
-        return -1;
-    }
-    y[i] = (float)((v - zp) * scale);
+    int raw = tensor_raw_value(t, i, &v);
+    if (raw < 0) return -1;
+    y[i] = raw ? (float)v : (float)((v - zp) * scale);
   }
   return 0;
+}
+
+int tensor_raw_value(const mote_tensor *t, size_t i, double *v) {
+  switch (t->type) {
+    case MOTE_FLOAT32:
+      *v = ((const float *)t->data)[i];
+      return 1;
+    case MOTE_BOOL:
+      *v = ((const uint8_t *)t->data)[i] != 0;
+      return 1;
+    case MOTE_INT8:
+      *v = ((const int8_t *)t->data)[i];
+      return 0;
+    case MOTE_UINT8:
+      *v = ((const uint8_t *)t->data)[i];
+      return 0;
+    case MOTE_INT16:
+      *v = ((const int16_t *)t->data)[i];
+      return 0;
+    case MOTE_INT32:
+      *v = ((const int32_t *)t->data)[i];
+      return 0;
+    case MOTE_INT64:
+      *v = (double)((const int64_t *)t->data)[i];
+      return 0;
+    default:
+      return -1;
+  }
 }

@@ -32,4 +32,12 @@ int feed_input_f32(mote_tensor *t, const float *x, size_t n);
 */
 int read_output_f32(const mote_tensor *t, float *y, size_t n);
 
+/*
+** Element i of view t as stored, into *v: an integer type widened to double
+** (still quantized), a bool as 0 or 1, a float32 as is. Returns 0 for an
+** integer type (dequantize it with the tensor's scale), 1 for a value to
+** use as is (float32, bool), -1 for an unsupported type.
+*/
+int tensor_raw_value(const mote_tensor *t, size_t i, double *v);
+
 #endif

@@ -99,6 +99,16 @@ static double py(double acc, double lo, double hi) {
   return SY1 - (acc - lo) / (hi - lo) * (SY1 - SY0);
 }
 
+/* A dashed horizontal line at height y across the plot, labelled
+ * "WHO only" on the right. */
+static void ref_line(FILE *f, double y, const char *colour, const char *who) {
+  fprintf(f,
+          "<line x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" stroke=\"%s\" "
+          "stroke-dasharray=\"4 3\"/><text x=\"%g\" y=\"%.1f\">%s "
+          "only</text>\n",
+          SX0, y, SX1, y, colour, SX1 + 6, y + 4, who);
+}
+
 int hi_write_svg(FILE *f, const hi_row *r, size_t n, const char *title) {
   static const char *rules[] = {"maxprob", "margin", "entropy", "logreg"};
   static const char *colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"};
@@ -146,20 +156,8 @@ int hi_write_svg(FILE *f, const hi_row *r, size_t n, const char *title) {
           "text-anchor=\"middle\">accuracy</text>\n",
           SX0, SY0, SX1 - SX0, SY1 - SY0, (SX0 + SX1) / 2, SY1 + 36,
           (SY0 + SY1) / 2);
-  if (local >= 0)
-    fprintf(f,
-            "<line x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" stroke=\"#888\" "
-            "stroke-dasharray=\"4 3\"/><text x=\"%g\" y=\"%.1f\">local "
-            "only</text>\n",
-            SX0, py(local, lo, hi), SX1, py(local, lo, hi), SX1 + 6,
-            py(local, lo, hi) + 4);
-  if (remote >= 0)
-    fprintf(f,
-            "<line x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" stroke=\"#000\" "
-            "stroke-dasharray=\"4 3\"/><text x=\"%g\" y=\"%.1f\">remote "
-            "only</text>\n",
-            SX0, py(remote, lo, hi), SX1, py(remote, lo, hi), SX1 + 6,
-            py(remote, lo, hi) + 4);
+  if (local >= 0) ref_line(f, py(local, lo, hi), "#888", "local");
+  if (remote >= 0) ref_line(f, py(remote, lo, hi), "#000", "remote");
   for (int k = 0; k < 4; k++) {
     int any = 0;
     for (size_t i = 0; i < n; i++) {

@@ -342,6 +342,28 @@ static int write_tensor(tflw *w, const qz_graph *g, const qz_tplan *p,
   return r;
 }
 
+/*
+** Float twins of the n graph inputs (output 0: each fed to its quantized
+** tensor by a QUANTIZE op) or outputs (output 1: each read from it by a
+** DEQUANTIZE op); ids[k] becomes the float tensor of list[k].
+*/
+static void float_io(tflw *w, const qz_graph *g, qz_plan *plan,
+                     const int32_t *remap, const int32_t *list, uint32_t n,
+                     int output, int32_t *ids) {
+  char name[256];
+  for (uint32_t k = 0; k < n; k++) {
+    uint32_t i = (uint32_t)list[k];
+    snprintf(name, sizeof name, "%s_float", g->t[i].name);
+    ids[k] = write_tensor(w, g, &plan->t[i], i, 1, name);
+    int32_t q = remap[i];
+    if (output)
+      tflw_op(w, TFL_OP_DEQUANTIZE, 2, &q, 1, &ids[k], 1, 0, NULL, 0);
+    else
+      tflw_op(w, TFL_OP_QUANTIZE, 1, &ids[k], 1, &q, 1, 0, NULL, 0);
+    plan->added_ops++;
+  }
+}
+
 static int write_model(const qz_graph *g, const qz_options *o, qz_plan *plan,
                        uint8_t **out, size_t *len, char *err, size_t errlen) {
   qz_tplan *t = plan->t;
@@ -355,17 +377,7 @@ static int write_model(const qz_graph *g, const qz_options *o, qz_plan *plan,
     remap[i] = write_tensor(w, g, &t[i], i, 0, NULL);
   for (uint32_t k = 0; k < g->nin; k++) gin[k] = remap[g->in[k]];
   for (uint32_t k = 0; k < g->nout; k++) gout[k] = remap[g->out[k]];
-  if (o->io_float) {
-    char name[256];
-    for (uint32_t k = 0; k < g->nin; k++) {
-      uint32_t i = (uint32_t)g->in[k];
-      snprintf(name, sizeof name, "%s_float", g->t[i].name);
-      gin[k] = write_tensor(w, g, &t[i], i, 1, name);
-      int32_t q = remap[i];
-      tflw_op(w, TFL_OP_QUANTIZE, 1, &gin[k], 1, &q, 1, 0, NULL, 0);
-      plan->added_ops++;
-    }
-  }
+  if (o->io_float) float_io(w, g, plan, remap, g->in, g->nin, 0, gin);
   for (uint32_t k = 0; k < g->nops; k++) {
     const qz_op *op = &g->ops[k];
     const op_rule *r = rule_of(op->code);
@@ -379,17 +391,7 @@ static int write_model(const qz_graph *g, const qz_options *o, qz_plan *plan,
             op->nopts);
     plan->ops_quantized++;
   }
-  if (o->io_float) {
-    char name[256];
-    for (uint32_t k = 0; k < g->nout; k++) {
-      uint32_t i = (uint32_t)g->out[k];
-      snprintf(name, sizeof name, "%s_float", g->t[i].name);
-      gout[k] = write_tensor(w, g, &t[i], i, 1, name);
-      int32_t q = remap[i];
-      tflw_op(w, TFL_OP_DEQUANTIZE, 2, &q, 1, &gout[k], 1, 0, NULL, 0);
-      plan->added_ops++;
-    }
-  }
+  if (o->io_float) float_io(w, g, plan, remap, g->out, g->nout, 1, gout);
   tflw_io(w, gin, g->nin, gout, g->nout);
   tflw_description(w, "mote quantize");
   tflw_min_runtime_version(w, "1.14.0");

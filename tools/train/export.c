@@ -5,7 +5,6 @@
 */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +13,9 @@
 #include "runtime/tflite_schema.h"
 #include "tflite_writer.h"
 #include "train.h"
+#include "train_internal.h"
 
 #define BN_EPS 1e-5f
-
-static void set_err(char *err, size_t len, const char *fmt, ...) {
-  if (!err || !len) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, len, fmt, ap);
-  va_end(ap);
-}
 
 static int act_tensor(tflw *w, const int32_t *shape, uint32_t rank, int n) {
   char name[32];
@@ -67,7 +59,7 @@ int tr_export_tflite_mem(const tr_net *net, uint8_t **out, size_t *len,
   *len = 0;
   tflw *w = tflw_new();
   if (!w) {
-    set_err(err, errlen, "out of memory");
+    tr_set_err(err, errlen, "out of memory");
     return -1;
   }
   int32_t in_shape[4] = {1, net->in_h, net->in_w, net->in_c};
@@ -154,14 +146,15 @@ int tr_export_tflite_mem(const tr_net *net, uint8_t **out, size_t *len,
       continue;
     }
     if (L->kind == TR_BN) { /* the spec parser forbids this */
-      set_err(err, errlen, "layer %d: bn without a conv/dw/fc before it",
-              i + 1);
+      tr_set_err(err, errlen, "layer %d: bn without a conv/dw/fc before it",
+                 i + 1);
       rc = -2;
       break;
     }
     if (!rank4) {
-      set_err(err, errlen, "layer %d: %s after an fc layer is not exportable",
-              i + 1, tr_kind_name(L->kind));
+      tr_set_err(err, errlen,
+                 "layer %d: %s after an fc layer is not exportable", i + 1,
+                 tr_kind_name(L->kind));
       rc = -2;
       break;
     }
@@ -197,11 +190,11 @@ int tr_export_tflite_mem(const tr_net *net, uint8_t **out, size_t *len,
     tflw_description(w, desc);
     tflw_min_runtime_version(w, "1.14.0");
     if (tflw_finish(w, out, len) != 0) {
-      set_err(err, errlen, "cannot write model: %s", tflw_error(w));
+      tr_set_err(err, errlen, "cannot write model: %s", tflw_error(w));
       rc = -1;
     }
   } else if (rc == -1) {
-    set_err(err, errlen, "out of memory");
+    tr_set_err(err, errlen, "out of memory");
   }
   tflw_free(w);
   return rc ? -1 : 0;
@@ -215,7 +208,7 @@ int tr_export_tflite(const tr_net *net, const char *path, char *err,
   int rc = tflw_save(path, fb, len);
   free(fb);
   if (rc != 0) {
-    set_err(err, errlen, "cannot write file: %s", strerror(errno));
+    tr_set_err(err, errlen, "cannot write file: %s", strerror(errno));
     return -1;
   }
   return 0;

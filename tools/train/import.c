@@ -3,7 +3,6 @@
 ** model made of the same ops in a chain) back into a trainable net: the
 ** ops become a spec string, then the weights are copied in.
 */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +11,7 @@
 #include "runtime/fb_reader.h"
 #include "runtime/tflite_schema.h"
 #include "train.h"
-
-static void set_err(char *err, size_t len, const char *fmt, ...) {
-  if (!err || !len) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, len, fmt, ap);
-  va_end(ap);
-}
+#include "train_internal.h"
 
 /* What one weighted op contributes (filled while building the spec). */
 typedef struct imp_op {
@@ -57,7 +49,7 @@ tr_net *tr_import_tflite(const uint8_t *fb, size_t len, char *err,
                          size_t errlen) {
   uint8_t *copy = malloc(len ? len : 1);
   if (!copy) {
-    set_err(err, errlen, "out of memory");
+    tr_set_err(err, errlen, "out of memory");
     return NULL;
   }
   memcpy(copy, fb, len);
@@ -67,7 +59,7 @@ tr_net *tr_import_tflite(const uint8_t *fb, size_t len, char *err,
   if (st != MOTE_OK) {
     char msg[256];
     mote_error_format(&hm.m.err, msg, sizeof msg);
-    set_err(err, errlen, "not a model mote can load: %s", msg);
+    tr_set_err(err, errlen, "not a model mote can load: %s", msg);
     host_model_free(&hm);
     return NULL;
   }
@@ -79,13 +71,13 @@ tr_net *tr_import_tflite(const uint8_t *fb, size_t len, char *err,
   char *spec = calloc(cap, 1);
   mote_tensor in;
   if (!wops || !spec) {
-    set_err(err, errlen, "out of memory");
+    tr_set_err(err, errlen, "out of memory");
     goto out;
   }
   if (mote_model_input_count(m) != 1 ||
       mote_model_input(m, 0, &in) != MOTE_OK || in.type != MOTE_FLOAT32 ||
       in.ndim != 4 || in.dims[0] != 1) {
-    set_err(err, errlen, "expected one float32 input [1,H,W,C]");
+    tr_set_err(err, errlen, "expected one float32 input [1,H,W,C]");
     goto out;
   }
   fb_buf b = {hm.fb, hm.fb_len};
@@ -98,10 +90,10 @@ tr_net *tr_import_tflite(const uint8_t *fb, size_t len, char *err,
     uint32_t nin = mote_model_op_tensors(m, i, 0, ins, 4);
     uint32_t nout = mote_model_op_tensors(m, i, 1, outs, 2);
     if (done || nin < 1 || nout != 1 || ins[0] != cur) {
-      set_err(err, errlen,
-              "op %u (%s): the graph is not a simple chain "
-              "ending in SOFTMAX",
-              i, name ? name : "?");
+      tr_set_err(err, errlen,
+                 "op %u (%s): the graph is not a simple chain "
+                 "ending in SOFTMAX",
+                 i, name ? name : "?");
       goto out;
     }
     fb_table t = fb_vec_table(&b, ops, i);
@@ -122,10 +114,10 @@ tr_net *tr_import_tflite(const uint8_t *fb, size_t len, char *err,
           wt.ndim != 4 || wt.dims[1] != wt.dims[2] || sw != sh ||
           (sw != 1 && sw != 2) || dil_w != 1 || dil_h != 1 || mult != 1 ||
           (dw && wt.dims[0] != 1)) {
-        set_err(err, errlen,
-                "op %u (%s): only square kernels, stride 1 or 2, "
-                "no dilation, depth multiplier 1",
-                i, name);
+        tr_set_err(err, errlen,
+                   "op %u (%s): only square kernels, stride 1 or 2, "
+                   "no dilation, depth multiplier 1",
+                   i, name);
         goto out;
       }
       if (dw)
@@ -142,7 +134,8 @@ tr_net *tr_import_tflite(const uint8_t *fb, size_t len, char *err,
       int act = fb_i8(&b, &o, 0, 0);
       if (nin < 2 || mote_model_tensor(m, (uint32_t)ins[1], &wt) != MOTE_OK ||
           wt.ndim != 2) {
-        set_err(err, errlen, "op %u (%s): weights must be [out,in]", i, name);
+        tr_set_err(err, errlen, "op %u (%s): weights must be [out,in]", i,
+                   name);
         goto out;
       }
       snprintf(tok, sizeof tok, "fc:%d", wt.dims[0]);
@@ -165,10 +158,10 @@ tr_net *tr_import_tflite(const uint8_t *fb, size_t len, char *err,
                fb_i8(&b, &o, 0, 0) == 1)
         rc = append(spec, cap, is_max ? "maxpool2" : "avgpool2");
       else {
-        set_err(err, errlen,
-                "op %u (%s): only 2x2 stride 2 VALID pools or "
-                "a global average pool",
-                i, name);
+        tr_set_err(err, errlen,
+                   "op %u (%s): only 2x2 stride 2 VALID pools or "
+                   "a global average pool",
+                   i, name);
         goto out;
       }
       if (!rc) rc = act_tok(spec, cap, act);
@@ -176,7 +169,7 @@ tr_net *tr_import_tflite(const uint8_t *fb, size_t len, char *err,
       mote_tensor it;
       mote_model_tensor(m, (uint32_t)ins[0], &it);
       if (it.ndim != 4 || ot.count != (size_t)it.dims[3]) {
-        set_err(err, errlen, "op %u (MEAN): only over height and width", i);
+        tr_set_err(err, errlen, "op %u (MEAN): only over height and width", i);
         goto out;
       }
       rc = append(spec, cap, "gap");
@@ -187,16 +180,17 @@ tr_net *tr_import_tflite(const uint8_t *fb, size_t len, char *err,
     } else if (!strcmp(name, "SOFTMAX")) {
       done = 1;
     } else {
-      set_err(err, errlen, "op %u: %s is not supported by the importer", i,
-              name ? name : "?");
+      tr_set_err(err, errlen, "op %u: %s is not supported by the importer", i,
+                 name ? name : "?");
       goto out;
     }
     if (rc == -2) {
-      set_err(err, errlen, "op %u (%s): unsupported fused activation", i, name);
+      tr_set_err(err, errlen, "op %u (%s): unsupported fused activation", i,
+                 name);
       goto out;
     }
     if (rc) {
-      set_err(err, errlen, "spec too long");
+      tr_set_err(err, errlen, "spec too long");
       goto out;
     }
     cur = outs[0];
@@ -209,10 +203,10 @@ tr_net *tr_import_tflite(const uint8_t *fb, size_t len, char *err,
     if (L->kind != TR_CONV && L->kind != TR_DW && L->kind != TR_FC) continue;
     if (k >= nw || get_f32(m, wops[k].w_tensor, L->nw, L->w) != 0 ||
         get_f32(m, wops[k].b_tensor, L->nb, L->b) != 0) {
-      set_err(err, errlen,
-              "layer %d: weights or bias are not float32 "
-              "constants of the expected size",
-              l + 1);
+      tr_set_err(err, errlen,
+                 "layer %d: weights or bias are not float32 "
+                 "constants of the expected size",
+                 l + 1);
       tr_net_free(net);
       net = NULL;
       goto out;
@@ -230,7 +224,7 @@ tr_net *tr_import_tflite_file(const char *path, char *err, size_t errlen) {
   size_t len;
   uint8_t *fb = host_read_file(path, &len);
   if (!fb) {
-    set_err(err, errlen, "%s: cannot read file", path);
+    tr_set_err(err, errlen, "%s: cannot read file", path);
     return NULL;
   }
   tr_net *net = tr_import_tflite(fb, len, err, errlen);

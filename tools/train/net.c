@@ -11,7 +11,7 @@
 #include "train.h"
 #include "train_internal.h"
 
-static void set_err(char *err, size_t len, const char *fmt, ...) {
+void tr_set_err(char *err, size_t len, const char *fmt, ...) {
   if (!err || !len) return;
   va_list ap;
   va_start(ap, fmt);
@@ -375,7 +375,7 @@ int tr_net_shapes(tr_net *net, char *err, size_t errlen) {
                        sizeof what) != 0) {
       char tok[64];
       layer_token(L, tok, sizeof tok);
-      set_err(err, errlen, "layer %d '%s': %s", i + 1, tok, what);
+      tr_set_err(err, errlen, "layer %d '%s': %s", i + 1, tok, what);
       return -1;
     }
     h = L->out_h;
@@ -383,7 +383,7 @@ int tr_net_shapes(tr_net *net, char *err, size_t errlen) {
     c = L->out_c;
   }
   if (net->n_layers == 0 || net->layers[net->n_layers - 1].kind != TR_FC) {
-    set_err(err, errlen, "the last layer must be fc:N (the class logits)");
+    tr_set_err(err, errlen, "the last layer must be fc:N (the class logits)");
     return -1;
   }
   net->n_classes = net->layers[net->n_layers - 1].out_c;
@@ -393,11 +393,11 @@ int tr_net_shapes(tr_net *net, char *err, size_t errlen) {
 tr_net *tr_net_new(const char *spec, int in_h, int in_w, int in_c,
                    uint64_t seed, char *err, size_t errlen) {
   if (!spec || !*spec) {
-    set_err(err, errlen, "empty spec");
+    tr_set_err(err, errlen, "empty spec");
     return NULL;
   }
   if (in_h <= 0 || in_w <= 0 || in_c <= 0) {
-    set_err(err, errlen, "bad input shape %dx%dx%d", in_h, in_w, in_c);
+    tr_set_err(err, errlen, "bad input shape %dx%dx%d", in_h, in_w, in_c);
     return NULL;
   }
   tr_net *net = calloc(1, sizeof *net);
@@ -417,11 +417,11 @@ tr_net *tr_net_new(const char *spec, int in_h, int in_w, int in_c,
     (void)save;
     char what[160];
     if (!*p) {
-      set_err(err, errlen, "layer %d: empty (two commas in a row?)", i + 1);
+      tr_set_err(err, errlen, "layer %d: empty (two commas in a row?)", i + 1);
       goto fail;
     }
     if (parse_layer(p, &net->layers[i], what, sizeof what) != 0) {
-      set_err(err, errlen, "layer %d '%s': %s", i + 1, p, what);
+      tr_set_err(err, errlen, "layer %d '%s': %s", i + 1, p, what);
       goto fail;
     }
     net->n_layers = i + 1;
@@ -433,7 +433,7 @@ tr_net *tr_net_new(const char *spec, int in_h, int in_w, int in_c,
   free(copy);
   return net;
 oom:
-  set_err(err, errlen, "out of memory");
+  tr_set_err(err, errlen, "out of memory");
 fail:
   free(copy);
   tr_net_free(net);

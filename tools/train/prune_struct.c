@@ -3,21 +3,12 @@
 ** train.h): output channels of one conv/fc go, with everything per-channel
 ** after it, and the matching inputs of the next conv/fc.
 */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "train.h"
 #include "train_internal.h"
-
-static void set_err(char *err, size_t len, const char *fmt, ...) {
-  if (!err || !len) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, len, fmt, ap);
-  va_end(ap);
-}
 
 /*
 ** Copy the weights of old layer O into new layer N (same kind): output
@@ -56,21 +47,21 @@ static void copy_vec(const float *src, float *dst, int n, const uint8_t *k) {
 int tr_net_remove_channels(tr_net *net, int layer, const uint8_t *keep,
                            char *err, size_t errlen) {
   if (layer < 0 || layer >= net->n_layers) {
-    set_err(err, errlen, "layer %d out of range", layer + 1);
+    tr_set_err(err, errlen, "layer %d out of range", layer + 1);
     return -1;
   }
   const tr_layer *T = &net->layers[layer];
   if (T->kind != TR_CONV && T->kind != TR_FC) {
-    set_err(err, errlen,
-            "layer %d is %s: only conv and fc outputs can be "
-            "removed",
-            layer + 1, tr_kind_name(T->kind));
+    tr_set_err(err, errlen,
+               "layer %d is %s: only conv and fc outputs can be "
+               "removed",
+               layer + 1, tr_kind_name(T->kind));
     return -1;
   }
   int nkeep = 0;
   for (int c = 0; c < T->out_c; c++) nkeep += keep[c] != 0;
   if (nkeep == 0) {
-    set_err(err, errlen, "layer %d: no channel kept", layer + 1);
+    tr_set_err(err, errlen, "layer %d: no channel kept", layer + 1);
     return -1;
   }
   /* the next conv/fc consumes the channels */
@@ -81,13 +72,13 @@ int tr_net_remove_channels(tr_net *net, int layer, const uint8_t *keep,
       break;
     }
   if (next < 0) {
-    set_err(err, errlen, "layer %d: the last layer's outputs are the classes",
-            layer + 1);
+    tr_set_err(err, errlen,
+               "layer %d: the last layer's outputs are the classes", layer + 1);
     return -1;
   }
   tr_net *nn = tr_net_clone(net);
   if (!nn) {
-    set_err(err, errlen, "out of memory");
+    tr_set_err(err, errlen, "out of memory");
     return -1;
   }
   nn->layers[layer].out_c = nkeep;

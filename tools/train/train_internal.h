@@ -11,6 +11,9 @@
 
 #include "train.h"
 
+/* printf-style message into err[len]; nothing if err is NULL or len 0. */
+void tr_set_err(char *err, size_t len, const char *fmt, ...);
+
 /* Widest bn layer (its kernels keep per-channel constants on the stack). */
 #define TR_BN_MAX_CHANNELS 4096
 

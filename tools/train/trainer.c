@@ -4,7 +4,6 @@
 ** training loop with its progress bar, evaluation and inference.
 */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +16,6 @@
 
 #define GROUP_ROWS 1024 /* im2col rows per GEMM (images grouped) */
 #define COLCACHE_BUDGET ((size_t)1 << 30) /* bytes of kept im2col data */
-
-static void set_err(char *err, size_t len, const char *fmt, ...) {
-  if (!err || !len) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, len, fmt, ap);
-  va_end(ap);
-}
 
 static double now_s(void) {
   struct timespec ts;
@@ -321,23 +312,23 @@ static void progress_bar(int epoch, int epochs, int k, int nb, double loss,
 static int check_set(const tr_net *net, const mote_dataset *ds, int labels,
                      char *err, size_t errlen) {
   if (!ds || ds->n == 0) {
-    set_err(err, errlen, "empty data set");
+    tr_set_err(err, errlen, "empty data set");
     return -1;
   }
   if ((int)ds->h != net->in_h || (int)ds->w != net->in_w ||
       (int)ds->c != net->in_c) {
-    set_err(err, errlen,
-            "data set samples are %ux%ux%u, the net wants %dx%dx%d", ds->h,
-            ds->w, ds->c, net->in_h, net->in_w, net->in_c);
+    tr_set_err(err, errlen,
+               "data set samples are %ux%ux%u, the net wants %dx%dx%d", ds->h,
+               ds->w, ds->c, net->in_h, net->in_w, net->in_c);
     return -1;
   }
   if (labels && !ds->labels) {
-    set_err(err, errlen, "data set has no labels");
+    tr_set_err(err, errlen, "data set has no labels");
     return -1;
   }
   if (labels && (int)ds->n_classes > net->n_classes) {
-    set_err(err, errlen, "data set has %u classes, the net outputs %d",
-            ds->n_classes, net->n_classes);
+    tr_set_err(err, errlen, "data set has %u classes, the net outputs %d",
+               ds->n_classes, net->n_classes);
     return -1;
   }
   return 0;
@@ -420,7 +411,7 @@ int tr_train(tr_net *net, const mote_dataset *train, const mote_dataset *test,
   if (check_set(net, train, 1, err, errlen) != 0) return -1;
   if (test && check_set(net, test, 1, err, errlen) != 0) return -1;
   if (cfg->epochs < 1 || cfg->batch < 1) {
-    set_err(err, errlen, "epochs and batch must be >= 1");
+    tr_set_err(err, errlen, "epochs and batch must be >= 1");
     return -1;
   }
   uint32_t N = cfg->limit && cfg->limit < train->n ? cfg->limit : train->n;
@@ -429,7 +420,7 @@ int tr_train(tr_net *net, const mote_dataset *train, const mote_dataset *test,
   tr_optim opt;
   if (!ws || !perm || tr_optim_init(&opt, cfg->opt, net->n_params) != 0) {
     free(perm);
-    set_err(err, errlen, "out of memory");
+    tr_set_err(err, errlen, "out of memory");
     return -1;
   }
   for (uint32_t i = 0; i < N; i++) perm[i] = i;
@@ -468,7 +459,8 @@ int tr_train(tr_net *net, const mote_dataset *train, const mote_dataset *test,
       }
       if (cfg->soft &&
           cfg->soft(cfg->soft_user, ws->idx, (uint32_t)n, ws->soft) != 0) {
-        set_err(err, errlen, "soft-target provider failed at step %ld", step);
+        tr_set_err(err, errlen, "soft-target provider failed at step %ld",
+                   step);
         rc = -1;
         goto done;
       }
