@@ -65,8 +65,8 @@ int cli_load(host_model *hm, const char *path) {
   uint32_t isa = 0;
   if (host_isa_mask(&isa) != 0) {
     fprintf(stderr,
-            "mote: MOTE_ISA=%s: expected auto, ref or avx2 (avx2 only on a "
-            "CPU with AVX2)\n",
+            "mote: MOTE_ISA=%s: expected auto, ref, avx2, avx512, neon or "
+            "neondot (each only where this build and CPU run it)\n",
             getenv("MOTE_ISA"));
     return EXIT_USAGE;
   }

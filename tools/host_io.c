@@ -43,16 +43,27 @@ int host_write_file(const char *path, const void *data, size_t len) {
 }
 
 int host_isa_mask(uint32_t *mask) {
+  /* Each name allows its ISA and the lower ones of the same family. */
+  static const struct {
+    const char *name;
+    uint32_t mask;
+  } names[] = {
+      {"ref", MOTE_ISA_REF},
+      {"avx2", MOTE_ISA_REF | MOTE_ISA_AVX2},
+      {"avx512", MOTE_ISA_REF | MOTE_ISA_AVX2 | MOTE_ISA_AVX512},
+      {"neon", MOTE_ISA_REF | MOTE_ISA_NEON},
+      {"neondot", MOTE_ISA_REF | MOTE_ISA_NEON | MOTE_ISA_NEON_DOT},
+  };
   const char *e = getenv("MOTE_ISA");
   *mask = MOTE_ISA_AUTO;
   if (!e || !*e || strcmp(e, "auto") == 0) return 0;
-  if (strcmp(e, "ref") == 0) {
-    *mask = MOTE_ISA_REF;
-    return 0;
-  }
-  if (strcmp(e, "avx2") == 0) {
-    *mask = MOTE_ISA_REF | MOTE_ISA_AVX2;
-    return (mote_isa_available() & MOTE_ISA_AVX2) ? 0 : -1;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    if (strcmp(e, names[i].name) != 0) continue;
+    *mask = names[i].mask;
+    /* The named (highest) ISA must be runnable here. */
+    uint32_t hi = names[i].mask;
+    while (hi & (hi - 1u)) hi &= hi - 1u; /* its highest bit */
+    return (mote_isa_available() & hi) ? 0 : -1;
   }
   return -1;
 }
@@ -75,7 +86,8 @@ mote_status host_model_from_bytes(host_model *hm, uint8_t *fb, size_t len,
     hm->arena = NULL;
     hm->m.err.status = MOTE_E_ARG;
     hm->m.err.what =
-        "MOTE_ISA one of auto, ref, avx2 (and avx2 only on a CPU with AVX2)";
+        "MOTE_ISA one of auto, ref, avx2, avx512, neon, neondot (each only "
+        "where this build and CPU run it)";
     hm->m.err.op_index = hm->m.err.tensor_index = -1;
     return MOTE_E_ARG;
   }

@@ -21,7 +21,9 @@ int host_write_file(const char *path, const void *data, size_t len);
 /*
 ** MOTE_ISA (host tools only; the library reads no environment): unset or
 ** "auto" lets each op pick the best kernels the CPU runs, "ref" forces the
-** reference kernels, "avx2" allows AVX2 (and fails on a CPU without it).
+** reference kernels, "avx2" / "avx512" / "neon" / "neondot" allow that ISA
+** and the lower ones of its family (and fail where the build or CPU lacks
+** it).
 ** host_isa_mask() returns 0 and the mask, or -1 for a bad value;
 ** host_op_table() is every op with that mask (a static table: the model
 ** keeps the pointer). host_model_load() uses it, so the CLI and every test

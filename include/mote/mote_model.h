@@ -19,11 +19,18 @@ struct mote_op_reg;
 /*
 ** Kernel instruction sets (bits of mote_op_table.isa_mask). The reference
 ** kernels are always available; the others only where mote was built with
-** them (x86-64 hosts) and the CPU has them (CPUID, checked at init).
+** them (x86-64 and AArch64 hosts) and the CPU has them (CPUID / the ID
+** registers, checked at init). A kernel of a higher ISA is preferred; an op
+** without one for a shape uses the next lower ISA allowed, down to the
+** reference kernel.
 */
-#define MOTE_ISA_AUTO 0u /* isa_mask 0: the best the CPU runs */
-#define MOTE_ISA_REF 1u  /* portable reference kernels */
-#define MOTE_ISA_AVX2 2u /* x86-64 AVX2 + FMA kernels */
+#define MOTE_ISA_AUTO 0u      /* isa_mask 0: the best the CPU runs */
+#define MOTE_ISA_REF 1u       /* portable reference kernels */
+#define MOTE_ISA_AVX2 2u      /* x86-64 AVX2 + FMA kernels */
+#define MOTE_ISA_AVX512 4u    /* x86-64 AVX-512 F/BW/VL/DQ + VNNI kernels */
+#define MOTE_ISA_NEON 8u      /* AArch64 Advanced SIMD kernels */
+#define MOTE_ISA_NEON_DOT 16u /* AArch64 NEON with the dot-product extension \
+                               */
 
 /*
 ** The set of operators an application links (TFLM's op resolver), and the

@@ -23,6 +23,27 @@ uint32_t mote_isa_cpu(void) {
   if ((unsigned int)__get_cpuid_max(0, 0) < 7u) return isa;
   __cpuid_count(7, 0, a, b, c, d);
   if ((b >> 5) & 1u) isa |= MOTE_ISA_AVX2;
+  {
+    /* AVX-512 F (b16), DQ (b17), BW (b30), VL (b31), VNNI (c11), and the
+     * OS saving opmask and ZMM state (XCR0 bits 5..7). */
+    const unsigned int need_b =
+        (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);
+    if ((isa & MOTE_ISA_AVX2) && (b & need_b) == need_b && ((c >> 11) & 1u) &&
+        (xlo & 0xE0u) == 0xE0u)
+      isa |= MOTE_ISA_AVX512;
+  }
+#elif defined(__aarch64__)
+  /* Advanced SIMD is architectural on AArch64. */
+  isa |= MOTE_ISA_NEON;
+#if defined(__linux__)
+  {
+    /* ID_AA64ISAR0_EL1.DP (bits 47:44) >= 1: SDOT/UDOT. Linux (and
+     * qemu-user) emulate EL0 reads of the ID registers. */
+    uint64_t isar0 = 0;
+    __asm__ volatile("mrs %0, ID_AA64ISAR0_EL1" : "=r"(isar0));
+    if (((isar0 >> 44) & 0xFu) >= 1u) isa |= MOTE_ISA_NEON_DOT;
+  }
+#endif
 #endif
   return isa;
 }
@@ -33,6 +54,15 @@ static uint32_t isa_built(void) {
 #if defined(MOTE_HAVE_AVX2)
   isa |= MOTE_ISA_AVX2;
 #endif
+#if defined(MOTE_HAVE_AVX512)
+  isa |= MOTE_ISA_AVX512;
+#endif
+#if defined(MOTE_HAVE_NEON)
+  isa |= MOTE_ISA_NEON;
+#endif
+#if defined(MOTE_HAVE_NEON_DOT)
+  isa |= MOTE_ISA_NEON_DOT;
+#endif
   return isa;
 }
 
@@ -40,8 +70,15 @@ uint32_t mote_isa_available(void) {
   return mote_isa_cpu() & isa_built();
 }
 
+uint32_t mote_isa_allowed(uint32_t mask) {
+  return (mote_isa_available() & (mask ? mask : 0xFFFFFFFFu)) | MOTE_ISA_REF;
+}
+
 uint32_t mote_isa_select(uint32_t mask) {
-  uint32_t ok = mote_isa_available() & (mask ? mask : 0xFFFFFFFFu);
+  uint32_t ok = mote_isa_allowed(mask);
+  if (ok & MOTE_ISA_AVX512) return MOTE_ISA_AVX512;
   if (ok & MOTE_ISA_AVX2) return MOTE_ISA_AVX2;
+  if (ok & MOTE_ISA_NEON_DOT) return MOTE_ISA_NEON_DOT;
+  if (ok & MOTE_ISA_NEON) return MOTE_ISA_NEON;
   return MOTE_ISA_REF;
 }

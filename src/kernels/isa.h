@@ -1,10 +1,12 @@
 /*
 ** isa.h: which kernel instruction set an op uses, decided at prepare.
 **
-** mote_isa_cpu() asks the CPU (CPUID on x86-64; nothing elsewhere), and
-** mote_isa_select() picks the best variant the op table's isa_mask allows,
-** the build has compiled in (MOTE_HAVE_AVX2, set by CMake on x86-64 hosts)
-** and the CPU runs. No global state: ops store the result in their op data.
+** mote_isa_cpu() asks the CPU (CPUID on x86-64; the ID registers on
+** AArch64), and mote_isa_allowed() is the set of MOTE_ISA_* bits the op
+** table's isa_mask allows, the build has compiled in (MOTE_HAVE_AVX2,
+** MOTE_HAVE_AVX512, MOTE_HAVE_NEON, set by CMake per host) and the CPU
+** runs. Ops try their variants from the highest allowed ISA down and store
+** the one they chose in their op data (no global state).
 */
 #ifndef MOTE_ISA_H
 #define MOTE_ISA_H
@@ -14,10 +16,15 @@
 #include "mote/mote_model.h"
 
 /* MOTE_ISA_* bits of the CPU (MOTE_ISA_REF always; AVX2 needs AVX2, FMA
- * and OS support for the YMM state). Independent of what is compiled in. */
+ * and OS support for the YMM state; AVX512 needs F, BW, VL, DQ and VNNI
+ * and OS support for the ZMM state). Independent of what is compiled in. */
 uint32_t mote_isa_cpu(void);
 
-/* The one MOTE_ISA_* value to use under `mask` (0: any). */
+/* Every MOTE_ISA_* bit usable under `mask` (0: any); always has
+ * MOTE_ISA_REF. */
+uint32_t mote_isa_allowed(uint32_t mask);
+
+/* The one highest MOTE_ISA_* value to use under `mask` (0: any). */
 uint32_t mote_isa_select(uint32_t mask);
 
 #endif

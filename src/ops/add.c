@@ -19,7 +19,7 @@
 typedef struct add_data {
   mote_binary_data b;
   mote_addsub_q_params q;
-  uint8_t isa; /* MOTE_ISA_* chosen at prepare (mote_isa_select) */
+  uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
 } add_data;
 
 /* Multipliers in double precision (TFLM's ADD). */
@@ -48,7 +48,7 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   } else if (io.out.type != MOTE_FLOAT32) {
     MOTE_TRY(mote_addsub_prepare_quant(ctx, node, &io, ratios, &d.q));
   }
-  d.isa = (uint8_t)mote_isa_select(ctx->m->ops->isa_mask);
+  d.isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
   return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
@@ -58,7 +58,7 @@ static const mote_addsub_kernels kernels = {mote_add_f32_ref, mote_add_s32_ref,
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const add_data *d = (const add_data *)node->data;
 #if defined(MOTE_HAVE_AVX2)
-  if (d->isa == MOTE_ISA_AVX2 && d->b.type == MOTE_INT8 &&
+  if ((d->isa & MOTE_ISA_AVX2) && d->b.type == MOTE_INT8 &&
       mote_add_s8_avx2_supported(&d->b.bc)) {
     mote_add_s8_avx2(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
                      (const int8_t *)mote_in(ctx, node, 1),

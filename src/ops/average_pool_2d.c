@@ -20,7 +20,7 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
       break;
     case MOTE_INT8:
 #if defined(MOTE_HAVE_AVX2)
-      if (d->isa == MOTE_ISA_AVX2 && mote_avg_pool_s8_avx2_supported(&d->p)) {
+      if ((d->isa & MOTE_ISA_AVX2) && mote_avg_pool_s8_avx2_supported(&d->p)) {
         mote_avg_pool_s8_avx2(&d->p, (const int8_t *)in, (int8_t *)out);
         break;
       }

@@ -38,7 +38,7 @@ typedef struct mote_conv_data {
     mote_conv_hybrid_params h;
   } p;
   uint8_t kind;
-  uint8_t isa; /* MOTE_ISA_* chosen at prepare (mote_isa_select) */
+  uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -311,7 +311,7 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   void *arr = mem + sizeof(mote_conv_data);
   memset(d, 0, sizeof *d);
   d->kind = (uint8_t)kind;
-  d->isa = (uint8_t)mote_isa_select(ctx->m->ops->isa_mask);
+  d->isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
   if (kind == MOTE_CONV_K_F32) {
     d->p.f.act_min = act_min_f;
     d->p.f.act_max = act_max_f;
@@ -358,7 +358,7 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
   switch (d->kind) {
     case MOTE_CONV_K_F32:
 #if defined(MOTE_HAVE_AVX2)
-      if (d->isa == MOTE_ISA_AVX2) {
+      if ((d->isa & MOTE_ISA_AVX2)) {
         if (depthwise && mote_dwconv2d_f32_avx2_supported(&g)) {
           mote_dwconv2d_f32_avx2(&g, &d->p.f, (const float *)in,
                                  (const float *)filt, (const float *)bias,
@@ -390,7 +390,7 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
         w = un;
       }
 #if defined(MOTE_HAVE_AVX2)
-      if (d->isa == MOTE_ISA_AVX2) {
+      if ((d->isa & MOTE_ISA_AVX2)) {
         if (depthwise && mote_dwconv2d_s8_avx2_supported(&g)) {
           mote_dwconv2d_s8_avx2(&g, &d->p.q, (const int8_t *)in, w,
                                 (const int32_t *)bias, (int8_t *)out);

@@ -42,7 +42,7 @@ typedef struct fc_data {
   } p;
   mote_fc_dims n;
   uint8_t kind;
-  uint8_t isa; /* MOTE_ISA_* chosen at prepare (mote_isa_select) */
+  uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
 } fc_data;
 
 static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
@@ -271,7 +271,7 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   void *tail = mem + sizeof(fc_data);
   memset(d, 0, sizeof *d);
   d->kind = (uint8_t)kind;
-  d->isa = (uint8_t)mote_isa_select(ctx->m->ops->isa_mask);
+  d->isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
   d->n.batches = batches;
   d->n.depth = depth;
   d->n.units = units;
@@ -315,7 +315,7 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   switch (d->kind) {
     case FC_F32:
 #if defined(MOTE_HAVE_AVX2)
-      if (d->isa == MOTE_ISA_AVX2) {
+      if ((d->isa & MOTE_ISA_AVX2)) {
         mote_fc_f32_avx2(n, &d->p.f, (const float *)in, (const float *)w,
                          (const float *)bias, (float *)out);
         break;
@@ -331,7 +331,7 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
       break;
     case FC_S8:
 #if defined(MOTE_HAVE_AVX2)
-      if (d->isa == MOTE_ISA_AVX2 && mote_fc_s8_avx2_supported(n)) {
+      if ((d->isa & MOTE_ISA_AVX2) && mote_fc_s8_avx2_supported(n)) {
         mote_fc_s8_avx2(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
                         (const int32_t *)bias, (int8_t *)out);
         break;

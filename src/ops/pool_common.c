@@ -111,7 +111,7 @@ mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node) {
         mote_act_range_quant(ctx, node, act, &out, &p->act_min, &p->act_max));
   }
   d.type = in.type;
-  d.isa = (uint8_t)mote_isa_select(ctx->m->ops->isa_mask);
+  d.isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
   pd = (mote_pool_data *)mote_persist(ctx, sizeof *pd);
   if (!pd) return MOTE_OK;
   *pd = d;

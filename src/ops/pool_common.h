@@ -8,7 +8,7 @@
 typedef struct mote_pool_data {
   mote_pool_params p;
   mote_dtype type;
-  uint8_t isa; /* MOTE_ISA_* chosen at prepare (mote_isa_select) */
+  uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
 } mote_pool_data;
 
 /* Validate the node (TFLM PoolingPrepare rules) and persist the params. */

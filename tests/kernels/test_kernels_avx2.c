@@ -657,8 +657,10 @@ int main(void) {
         "AVX2 kernels cannot be tested here\n");
     return 1;
   }
-  if (mote_isa_select(MOTE_ISA_AUTO) != MOTE_ISA_AVX2 ||
+  if (!(mote_isa_allowed(MOTE_ISA_AUTO) & MOTE_ISA_AVX2) ||
+      mote_isa_select(MOTE_ISA_REF | MOTE_ISA_AVX2) != MOTE_ISA_AVX2 ||
       mote_isa_select(MOTE_ISA_REF) != MOTE_ISA_REF ||
+      mote_isa_allowed(MOTE_ISA_REF) != MOTE_ISA_REF ||
       !(mote_isa_available() & MOTE_ISA_AVX2)) {
     fprintf(stderr, "ISA selection: AVX2 not chosen, or ref not forced\n");
     return 1;
