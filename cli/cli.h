@@ -36,6 +36,10 @@ void cli_json_str(FILE *f, const char *s);
 /* Monotonic clock, in microseconds. */
 double cli_now_us(void);
 
+/* Multiply-accumulates of operator `op` (INVENTORY.md's definitions; 0 for
+ * ops without MACs). */
+uint64_t cli_op_macs(const mote_model *m, uint32_t op);
+
 /* qsort comparator for doubles, ascending. */
 int cli_cmp_double(const void *a, const void *b);
 

@@ -186,6 +186,13 @@ static uint64_t op_macs(const mote_model *m, const mote_node *n) {
   }
 }
 
+uint64_t cli_op_macs(const mote_model *m, uint32_t op) {
+  if (!m || op >= m->n_ops) return 0;
+  mote_node n;
+  mote_node_fill(m, op, &n);
+  return op_macs(m, &n);
+}
+
 static void quant_str(const mote_tensor *t, char *buf, size_t len) {
   if (!t->nscale) {
     snprintf(buf, len, "-");

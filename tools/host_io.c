@@ -1,5 +1,7 @@
 #include "host_io.h"
 
+#include "mote/mote_pool.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,12 +70,44 @@ int host_isa_mask(uint32_t *mask) {
   return -1;
 }
 
+/* The host tools' one worker pool (host_set_threads). */
+static mote_pool *host_pool;
+
+int host_set_threads(uint32_t threads) {
+  if (threads == 0 || threads > 256) return -1;
+  mote_pool_destroy(host_pool);
+  host_pool = NULL;
+  if (threads == 1) return 0;
+  host_pool = mote_pool_create(threads);
+  return host_pool ? 0 : -1;
+}
+
+/* MOTE_THREADS / MOTE_SPLIT_MACS (tests and scripts): a pool for every
+ * model the host tools load, and its split threshold. */
+static void host_threads_from_env(void) {
+  static int done;
+  if (done) return;
+  done = 1;
+  const char *e = getenv("MOTE_THREADS");
+  long n = e ? strtol(e, NULL, 10) : 0;
+  if (n > 1 && n <= 256 && !host_pool) host_set_threads((uint32_t)n);
+}
+
 const mote_op_table *host_op_table(void) {
   static mote_op_table table;
+  static mote_workers workers;
+  host_threads_from_env();
   uint32_t mask = MOTE_ISA_AUTO;
   (void)host_isa_mask(&mask);
   table = *mote_ops_all();
   table.isa_mask = mask;
+  table.workers = mote_pool_workers(host_pool);
+  const char *split = getenv("MOTE_SPLIT_MACS");
+  if (table.workers && split && *split) {
+    workers = *table.workers;
+    workers.min_macs = (uint32_t)strtoul(split, NULL, 10);
+    table.workers = &workers;
+  }
   return &table;
 }
 

@@ -32,6 +32,17 @@ int host_write_file(const char *path, const void *data, size_t len);
 int host_isa_mask(uint32_t *mask);
 const mote_op_table *host_op_table(void);
 
+/*
+** Models loaded after this call split their heavy ops over `threads`
+** threads (a mote_pool the host tools keep; 1: no pool, the default).
+** Returns 0, or -1 for 0 / more than 256 threads or if the pool cannot be
+** made.
+*/
+int host_set_threads(uint32_t threads);
+/* Without a call, MOTE_THREADS=N in the environment does the same, and
+ * MOTE_SPLIT_MACS=K sets the pool's split threshold (mote_workers.min_macs;
+ * tests use 1 to split every convolution). */
+
 /* A model loaded on the host: bytes, arena and the runtime struct. */
 typedef struct host_model {
   uint8_t *fb;

@@ -24,13 +24,14 @@ struct mote_op_reg;
 ** without one for a shape uses the next lower ISA allowed, down to the
 ** reference kernel.
 */
-#define MOTE_ISA_AUTO 0u      /* isa_mask 0: the best the CPU runs */
-#define MOTE_ISA_REF 1u       /* portable reference kernels */
-#define MOTE_ISA_AVX2 2u      /* x86-64 AVX2 + FMA kernels */
-#define MOTE_ISA_AVX512 4u    /* x86-64 AVX-512 F/BW/VL/DQ + VNNI kernels */
-#define MOTE_ISA_NEON 8u      /* AArch64 Advanced SIMD kernels */
-#define MOTE_ISA_NEON_DOT 16u /* AArch64 NEON with the dot-product extension \
-                               */
+#define MOTE_ISA_AUTO 0u   /* isa_mask 0: the best the CPU runs */
+#define MOTE_ISA_REF 1u    /* portable reference kernels */
+#define MOTE_ISA_AVX2 2u   /* x86-64 AVX2 + FMA kernels */
+#define MOTE_ISA_AVX512 4u /* x86-64 AVX-512 F/BW/VL/DQ + VNNI kernels */
+#define MOTE_ISA_NEON 8u   /* AArch64 Advanced SIMD kernels */
+#define MOTE_ISA_NEON_DOT                            \
+  16u /* AArch64 NEON with the dot-product extension \
+       */
 
 /*
 ** The set of operators an application links (TFLM's op resolver), and the
@@ -40,10 +41,35 @@ struct mote_op_reg;
 ** only). Whatever the choice, every variant is bit-exact with the reference
 ** kernels; a variant that declines a shape falls back to them.
 */
+/*
+** Worker threads for edge devices (optional). The runtime never creates
+** threads: an application that wants heavy ops (CONV_2D, DEPTHWISE_CONV_2D)
+** split across cores passes a mote_workers whose run() executes
+** task(arg, i) for every i in [0, n) -- in any order, on any threads -- and
+** returns when all are done. mote_pool (mote/mote_pool.h, a separate
+** pthreads library for hosts) provides one. Results are bit-identical for
+** every worker count: each output element is computed the same way, only
+** by another thread.
+*/
+typedef void (*mote_task_fn)(void *arg, uint32_t index);
+typedef struct mote_workers {
+  uint32_t count; /* parallel tasks an op splits into (1: no split) */
+  void (*run)(void *pool, mote_task_fn task, void *arg, uint32_t n);
+  void *pool; /* passed to run() */
+  /* Ops with fewer multiply-accumulates run on the calling thread
+   * (0: 200,000, where a task hand-off of a few microseconds pays off). */
+  uint32_t min_macs;
+} mote_workers;
+
 typedef struct mote_op_table {
   const struct mote_op_reg *const *ops;
   uint32_t count;
   uint32_t isa_mask;
+  /* NULL (the default of a zero-initialised field): every op runs on the
+   * calling thread. Otherwise heavy ops split into workers->count tasks
+   * with scratch for each (the arena grows accordingly); the workers must
+   * outlive every model initialised with this table. */
+  const mote_workers *workers;
 } mote_op_table;
 
 /* The MOTE_ISA_* bits this build and this CPU can run (always has
@@ -213,6 +239,13 @@ size_t mote_model_arena_needed(const mote_model *m);
 /* Number of operators and the TFLite name of operator `i` (NULL if bad). */
 uint32_t mote_model_op_count(const mote_model *m);
 const char *mote_model_op_name(const mote_model *m, uint32_t i);
+
+/*
+** The kernel operator `i` chose at init: "ref" (the portable reference
+** kernel), or the optimised variant's name ("avx2", "avx512", "neon",
+** "neondot", "dsp", ...). NULL if the model is not ready or i is bad.
+*/
+const char *mote_model_op_kernel(const mote_model *m, uint32_t i);
 
 /*
 ** mote_error_format: write a one-line description of `e` into buf

@@ -69,5 +69,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return mote_addsub_eval(ctx, node, &d->b, &d->q, &kernels);
 }
 
-const mote_op_reg mote_op_ADD = {TFL_OP_ADD, "ADD", prepare, eval,
-                                 MOTE_OP_INPLACE};
+const mote_op_reg mote_op_ADD = {TFL_OP_ADD, "ADD",           prepare,
+                                 eval,       MOTE_OP_INPLACE, NULL};

@@ -37,5 +37,9 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_AVERAGE_POOL_2D = {
-    TFL_OP_AVERAGE_POOL_2D, "AVERAGE_POOL_2D", mote_pool_prepare, eval, 0};
+const mote_op_reg mote_op_AVERAGE_POOL_2D = {TFL_OP_AVERAGE_POOL_2D,
+                                             "AVERAGE_POOL_2D",
+                                             mote_pool_prepare,
+                                             eval,
+                                             0,
+                                             NULL};

@@ -132,5 +132,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_CONCATENATION = {TFL_OP_CONCATENATION,
-                                           "CONCATENATION", prepare, eval, 0};
+const mote_op_reg mote_op_CONCATENATION = {
+    TFL_OP_CONCATENATION, "CONCATENATION", prepare, eval, 0, NULL};

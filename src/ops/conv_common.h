@@ -38,7 +38,9 @@ typedef struct mote_conv_data {
     mote_conv_hybrid_params h;
   } p;
   uint8_t kind;
-  uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t isa;     /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint16_t slices; /* row slices run as parallel tasks (1: no split) */
+  uint32_t slot;   /* scratch bytes of one slice */
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -85,6 +87,26 @@ static inline void mote_conv_geometry(const mote_tensor *in,
                                g->out_h, &off);
   g->pad_w = mote_conv_padding(g->stride_w, g->dil_w, g->in_w, g->filt_w,
                                g->out_w, &off);
+}
+
+/* Work (multiply-accumulates) below which a convolution is not split
+ * across workers by default: a task hand-off costs a few microseconds. */
+#ifndef MOTE_CONV_SPLIT_MACS
+#define MOTE_CONV_SPLIT_MACS 200000
+#endif
+
+/* Row slices for the op table's workers (1: run on the calling thread). */
+static inline uint32_t mote_conv_slices(const mote_ctx *ctx,
+                                        const mote_conv_geom *g) {
+  const mote_workers *w = ctx->m->ops->workers;
+  if (!w || !w->run || w->count < 2 || g->batches != 1 || g->out_h < 2)
+    return 1;
+  int64_t macs = (int64_t)g->out_h * g->out_w * g->out_c * g->filt_h *
+                 g->filt_w * g->filt_in_c;
+  if (macs < (w->min_macs ? (int64_t)w->min_macs : MOTE_CONV_SPLIT_MACS))
+    return 1;
+  uint32_t n = w->count < 64u ? w->count : 64u;
+  return (uint32_t)g->out_h < n ? (uint32_t)g->out_h : n;
 }
 
 /*
@@ -301,7 +323,14 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   if (kind == MOTE_CONV_K_HYBRID)
     scratch = MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(float)) +
               MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
-  if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch));
+  /* Worker threads: big enough single-batch convolutions split their
+   * output rows into one task per worker, each with its own scratch. */
+  const uint32_t slices = mote_conv_slices(ctx, &g);
+  if (slices > 1) /* each slice's scratch on its own cache lines */
+    scratch = (scratch + (size_t)63) & ~(size_t)63;
+  else
+    scratch = MOTE_CONV_ALIGN8(scratch);
+  if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch * slices));
   if (ctx->measuring) return MOTE_OK;
   if (!mem)
     return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
@@ -312,6 +341,8 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   memset(d, 0, sizeof *d);
   d->kind = (uint8_t)kind;
   d->isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
+  d->slices = (uint16_t)slices;
+  d->slot = (uint32_t)scratch;
   if (kind == MOTE_CONV_K_F32) {
     d->p.f.act_min = act_min_f;
     d->p.f.act_max = act_max_f;
@@ -338,23 +369,17 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   return MOTE_OK;
 }
 
-/* Eval shared by both ops (o: the options, decoded again). */
-static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
-                                         const mote_conv_opts *o,
-                                         int depthwise) {
-  const mote_conv_data *d = (const mote_conv_data *)node->data;
-  const void *in = mote_in(ctx, node, 0);
-  const void *filt = mote_in(ctx, node, 1);
-  const void *bias = mote_in(ctx, node, 2);
-  void *out = mote_out(ctx, node, 0);
-  mote_tensor tin, tfilt;
-  if (!d || !in || !filt || !out)
-    return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "tensor data present", 1,
-                     0);
-  MOTE_TRY(mote_node_input(ctx, node, 0, &tin));
-  MOTE_TRY(mote_node_input(ctx, node, 1, &tfilt));
-  mote_conv_geom g;
-  mote_conv_geometry(&tin, &tfilt, o, depthwise, &g);
+/*
+** The kernel call for one geometry: the whole output, or a slice of its
+** rows (out_h smaller, pad_h shifted, out pointing at the slice's first
+** row). node->scratch is this call's scratch.
+*/
+static inline mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
+                                        const mote_conv_data *d,
+                                        const mote_conv_geom g, int depthwise,
+                                        const void *in, const void *filt,
+                                        const void *bias, void *out,
+                                        const mote_tensor tfilt) {
   switch (d->kind) {
     case MOTE_CONV_K_F32:
 #if defined(MOTE_HAVE_AVX2)
@@ -465,6 +490,82 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
       return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "known conv kernel", 0,
                        d->kind);
   }
+}
+
+/* One task of a split convolution: output rows [lo, hi) of slice `i`,
+ * with the slice's own scratch. */
+typedef struct mote_conv_task {
+  mote_ctx *ctx;
+  const mote_node *node;
+  const mote_conv_data *d;
+  mote_conv_geom g;
+  int depthwise;
+  const void *in, *filt, *bias;
+  uint8_t *out;
+  size_t row_bytes; /* bytes of one output row */
+  mote_tensor tfilt;
+  mote_status st[64];
+} mote_conv_task;
+
+static void mote_conv_task_run(void *arg, uint32_t i) {
+  mote_conv_task *t = (mote_conv_task *)arg;
+  const int32_t n = t->d->slices, h = t->g.out_h;
+  const int32_t lo = (int32_t)(((int64_t)h * (int32_t)i) / n);
+  const int32_t hi = (int32_t)(((int64_t)h * ((int32_t)i + 1)) / n);
+  mote_conv_geom g = t->g;
+  mote_node sub = *t->node;
+  g.out_h = hi - lo;
+  g.pad_h = t->g.pad_h - lo * t->g.stride_h;
+  if (sub.scratch)
+    sub.scratch = (uint8_t *)sub.scratch + (size_t)i * t->d->slot;
+  t->st[i] =
+      g.out_h > 0
+          ? mote_conv_run(t->ctx, &sub, t->d, g, t->depthwise, t->in, t->filt,
+                          t->bias, t->out + (size_t)lo * t->row_bytes, t->tfilt)
+          : MOTE_OK;
+}
+
+/* Eval shared by both ops (o: the options, decoded again). */
+static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
+                                         const mote_conv_opts *o,
+                                         int depthwise) {
+  const mote_conv_data *d = (const mote_conv_data *)node->data;
+  const void *in = mote_in(ctx, node, 0);
+  const void *filt = mote_in(ctx, node, 1);
+  const void *bias = mote_in(ctx, node, 2);
+  void *out = mote_out(ctx, node, 0);
+  mote_tensor tin, tfilt;
+  if (!d || !in || !filt || !out)
+    return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "tensor data present", 1,
+                     0);
+  MOTE_TRY(mote_node_input(ctx, node, 0, &tin));
+  MOTE_TRY(mote_node_input(ctx, node, 1, &tfilt));
+  mote_conv_geom g;
+  mote_conv_geometry(&tin, &tfilt, o, depthwise, &g);
+  const mote_workers *w = ctx->m->ops->workers;
+  if (d->slices < 2 || !w || g.batches != 1)
+    return mote_conv_run(ctx, node, d, g, depthwise, in, filt, bias, out,
+                         tfilt);
+  mote_conv_task t;
+  t.ctx = ctx;
+  t.node = node;
+  t.d = d;
+  t.g = g;
+  t.depthwise = depthwise;
+  t.in = in;
+  t.filt = filt;
+  t.bias = bias;
+  t.out = (uint8_t *)out;
+  t.row_bytes =
+      (size_t)g.out_w * (size_t)g.out_c *
+      (d->kind == MOTE_CONV_K_S8                                     ? 1u
+       : d->kind == MOTE_CONV_K_F32 || d->kind == MOTE_CONV_K_HYBRID ? 4u
+                                                                     : 2u);
+  t.tfilt = tfilt;
+  w->run(w->pool, mote_conv_task_run, &t, d->slices);
+  for (uint32_t i = 0; i < d->slices; i++)
+    if (t.st[i] != MOTE_OK) return t.st[i];
+  return MOTE_OK;
 }
 
 #endif

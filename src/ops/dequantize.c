@@ -56,5 +56,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_DEQUANTIZE = {TFL_OP_DEQUANTIZE, "DEQUANTIZE",
-                                        prepare, eval, 0};
+const mote_op_reg mote_op_DEQUANTIZE = {
+    TFL_OP_DEQUANTIZE, "DEQUANTIZE", prepare, eval, 0, NULL};

@@ -364,4 +364,4 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_FULLY_CONNECTED = {
-    TFL_OP_FULLY_CONNECTED, "FULLY_CONNECTED", prepare, eval, 0};
+    TFL_OP_FULLY_CONNECTED, "FULLY_CONNECTED", prepare, eval, 0, NULL};

@@ -60,5 +60,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_LOGISTIC = {TFL_OP_LOGISTIC, "LOGISTIC", prepare,
-                                      eval, MOTE_OP_INPLACE};
+const mote_op_reg mote_op_LOGISTIC = {
+    TFL_OP_LOGISTIC, "LOGISTIC", prepare, eval, MOTE_OP_INPLACE, NULL};

@@ -36,5 +36,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_MAX_POOL_2D = {TFL_OP_MAX_POOL_2D, "MAX_POOL_2D",
-                                         mote_pool_prepare, eval, 0};
+const mote_op_reg mote_op_MAX_POOL_2D = {
+    TFL_OP_MAX_POOL_2D, "MAX_POOL_2D", mote_pool_prepare, eval, 0, NULL};

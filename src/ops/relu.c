@@ -71,5 +71,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_RELU = {TFL_OP_RELU, "RELU", prepare, eval,
-                                  MOTE_OP_INPLACE};
+const mote_op_reg mote_op_RELU = {TFL_OP_RELU, "RELU",          prepare,
+                                  eval,        MOTE_OP_INPLACE, NULL};

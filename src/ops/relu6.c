@@ -61,5 +61,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_RELU6 = {TFL_OP_RELU6, "RELU6", prepare, eval,
-                                   MOTE_OP_INPLACE};
+const mote_op_reg mote_op_RELU6 = {TFL_OP_RELU6, "RELU6",         prepare,
+                                   eval,         MOTE_OP_INPLACE, NULL};

@@ -204,5 +204,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 
 /* Rows are processed element by element reading x[c] before writing y[c]:
  * in place is safe when input and output have the same size. */
-const mote_op_reg mote_op_SOFTMAX = {TFL_OP_SOFTMAX, "SOFTMAX", prepare, eval,
-                                     MOTE_OP_INPLACE};
+const mote_op_reg mote_op_SOFTMAX = {TFL_OP_SOFTMAX, "SOFTMAX",       prepare,
+                                     eval,           MOTE_OP_INPLACE, NULL};

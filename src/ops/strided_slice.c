@@ -167,5 +167,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_STRIDED_SLICE = {TFL_OP_STRIDED_SLICE,
-                                           "STRIDED_SLICE", prepare, eval, 0};
+const mote_op_reg mote_op_STRIDED_SLICE = {
+    TFL_OP_STRIDED_SLICE, "STRIDED_SLICE", prepare, eval, 0, NULL};

@@ -105,5 +105,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_TRANSPOSE = {TFL_OP_TRANSPOSE, "TRANSPOSE", prepare,
-                                       eval, 0};
+const mote_op_reg mote_op_TRANSPOSE = {
+    TFL_OP_TRANSPOSE, "TRANSPOSE", prepare, eval, 0, NULL};

@@ -325,5 +325,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_TRANSPOSE_CONV = {TFL_OP_TRANSPOSE_CONV,
-                                            "TRANSPOSE_CONV", prepare, eval, 0};
+const mote_op_reg mote_op_TRANSPOSE_CONV = {
+    TFL_OP_TRANSPOSE_CONV, "TRANSPOSE_CONV", prepare, eval, 0, NULL};

@@ -360,5 +360,9 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_UNIDIRECTIONAL_SEQUENCE_LSTM = {
-    TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, "UNIDIRECTIONAL_SEQUENCE_LSTM",
-    prepare, eval, 0};
+    TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM,
+    "UNIDIRECTIONAL_SEQUENCE_LSTM",
+    prepare,
+    eval,
+    0,
+    NULL};

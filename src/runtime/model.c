@@ -660,3 +660,11 @@ const char *mote_model_op_name(const mote_model *m, uint32_t i) {
   mote_node_fill(m, i, &node);
   return mote_builtin_name(node.builtin_code);
 }
+
+const char *mote_model_op_kernel(const mote_model *m, uint32_t i) {
+  if (!m || !m->ready || !m->nodes || i >= m->n_ops) return NULL;
+  const mote_node_rt *n = &m->nodes[i];
+  const char *k = NULL;
+  if (n->reg && n->reg->kernel) k = n->reg->kernel(n->data);
+  return k ? k : "ref";
+}

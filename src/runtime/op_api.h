@@ -51,12 +51,17 @@ typedef mote_status (*mote_eval_fn)(mote_ctx *ctx, const mote_node *node);
 /* Output 0 may overwrite input 0 in place (same byte size, element-wise). */
 #define MOTE_OP_INPLACE 2u
 
+/* The kernel an op chose at prepare, e.g. "avx512" (NULL: the reference
+ * kernel). Reads only the op data. */
+typedef const char *(*mote_kernel_fn)(const void *op_data);
+
 typedef struct mote_op_reg {
   int32_t builtin_code; /* TFLite BuiltinOperator */
   const char *name;
   mote_prepare_fn prepare;
   mote_eval_fn eval;
   uint32_t flags;
+  mote_kernel_fn kernel; /* NULL: always the reference kernel */
 } mote_op_reg;
 
 /*
