@@ -78,6 +78,31 @@ static void print_profile(const char *path, host_model *hm, prof *p, long n,
   free(med);
 }
 
+/* "CONV_2D=avx512 x14, SOFTMAX=ref x1": op kinds in order of first use
+ * with the kernel each instance runs. */
+static void kernel_summary(const mote_model *m, char *buf, size_t len) {
+  uint32_t nops = mote_model_op_count(m);
+  size_t used = 0;
+  buf[0] = 0;
+  for (uint32_t i = 0; i < nops; i++) {
+    const char *name = mote_model_op_name(m, i),
+               *k = mote_model_op_kernel(m, i);
+    int seen = 0;
+    for (uint32_t j = 0; j < i && !seen; j++)
+      seen = mote_model_op_name(m, j) == name &&
+             strcmp(mote_model_op_kernel(m, j), k) == 0;
+    if (seen) continue;
+    uint32_t count = 0;
+    for (uint32_t j = i; j < nops; j++)
+      count += mote_model_op_name(m, j) == name &&
+               strcmp(mote_model_op_kernel(m, j), k) == 0;
+    int w = snprintf(buf + used, len - used, "%s%s=%s x%u", used ? ", " : "",
+                     name, k, count);
+    if (w < 0 || (size_t)w >= len - used) return;
+    used += (size_t)w;
+  }
+}
+
 int cmd_bench(int argc, char **argv) {
   const char *path = NULL;
   long n = 100, warmup = 5, threads = 1;
@@ -150,6 +175,8 @@ int cmd_bench(int argc, char **argv) {
   uint64_t macs = 0;
   for (uint32_t op = 0; op < p.nops; op++) macs += cli_op_macs(&hm.m, op);
   double gmacs = med > 0 ? (double)macs / (med * 1e3) : 0.0;
+  char kernels[1024];
+  kernel_summary(&hm.m, kernels, sizeof kernels);
   if (json) {
     printf("{\"model\": ");
     cli_json_str(stdout, path);
@@ -160,6 +187,8 @@ int cmd_bench(int argc, char **argv) {
         "\"ram_bytes\": %zu",
         med, t[0], t[n - 1], n, threads, (unsigned long long)macs, gmacs,
         hm.arena_len, hm.arena_len + sizeof(mote_model));
+    printf(", \"kernels\": ");
+    cli_json_str(stdout, kernels);
     if (profile) {
       printf(", \"ops\": [");
       print_profile(path, &hm, &p, n, 1);
@@ -172,6 +201,7 @@ int cmd_bench(int argc, char **argv) {
         "(%ld thread%s, %.2f GMAC/s, arena %zu bytes)\n",
         path, med, t[0], t[n - 1], n, threads, threads == 1 ? "" : "s", gmacs,
         hm.arena_len);
+    printf("kernels: %s\n", kernels);
     if (profile) print_profile(path, &hm, &p, n, 0);
   }
   free(t);
