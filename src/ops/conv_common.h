@@ -15,6 +15,9 @@
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/conv_avx2.h"
 #endif
+#if defined(MOTE_HAVE_AVX512) /* depthwise int8 (dw512) */
+#include "../kernels/x86_avx512/dwconv_avx512.h"
+#endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
 
 enum {
@@ -23,6 +26,15 @@ enum {
   MOTE_CONV_K_S16 = 2,    /* int16x8, int64 bias */
   MOTE_CONV_K_S16B32 = 3, /* int16x8, int32 bias or none */
   MOTE_CONV_K_HYBRID = 4  /* float32 activations, int8 weights */
+};
+
+/* Kernel chosen at prepare (mote_conv_data.kern; depthwise int8 only so
+ * far, others leave MOTE_CONV_KERN_AUTO: eval picks). */
+enum {
+  MOTE_CONV_KERN_AUTO = 0,
+  MOTE_CONV_KERN_REF = 1,
+  MOTE_CONV_KERN_AVX2 = 2,
+  MOTE_CONV_KERN_AVX512 = 3
 };
 
 /*
@@ -38,7 +50,9 @@ typedef struct mote_conv_data {
     mote_conv_hybrid_params h;
   } p;
   uint8_t kind;
-  uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t isa;  /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t kern; /* MOTE_CONV_KERN_* chosen at prepare */
+  const void *packed; /* kernel's filter copy made at prepare, or NULL */
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -302,8 +316,27 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     scratch = MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(float)) +
               MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
   if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch));
+  uint8_t kern = MOTE_CONV_KERN_AUTO;
+  void *packed = NULL;
+  if (depthwise && kind == MOTE_CONV_K_S8) {
+    /* Depthwise int8: choose the kernel here, where the shape is known. */
+    const uint32_t isa = mote_isa_allowed(ctx->m->ops->isa_mask);
+    kern = MOTE_CONV_KERN_REF;
+#if defined(MOTE_HAVE_AVX2)
+    if ((isa & MOTE_ISA_AVX2) && mote_dwconv2d_s8_avx2_supported(&g))
+      kern = MOTE_CONV_KERN_AVX2;
+#endif
+#if defined(MOTE_HAVE_AVX512) /* dw512: filter re-laid out once */
+    if ((isa & MOTE_ISA_AVX512) && !filter_s4 && filt.is_const &&
+        mote_dwconv2d_s8_avx512_supported(&g, -in.zero_point)) {
+      kern = MOTE_CONV_KERN_AVX512;
+      packed = mote_persist(ctx, mote_dwconv2d_s8_avx512_packed_bytes(&g));
+    }
+#endif
+    (void)isa;
+  }
   if (ctx->measuring) return MOTE_OK;
-  if (!mem)
+  if (!mem || (kern == MOTE_CONV_KERN_AVX512 && (!packed || !filt.data)))
     return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
                      "persistent memory for the op", 1, 0);
 
@@ -334,6 +367,14 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     q->act_min = act_min_q;
     q->act_max = act_max_q;
   }
+  d->kern = kern;
+#if defined(MOTE_HAVE_AVX512) /* dw512 */
+  if (kern == MOTE_CONV_KERN_AVX512) {
+    mote_dwconv2d_s8_avx512_pack(&g, &d->p.q, (const int8_t *)filt.data,
+                                 packed);
+    d->packed = packed;
+  }
+#endif
   node->data = d;
   return MOTE_OK;
 }
@@ -389,6 +430,13 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
                                   un);
         w = un;
       }
+#if defined(MOTE_HAVE_AVX512) /* dw512 */
+      if (depthwise && d->kern == MOTE_CONV_KERN_AVX512) {
+        mote_dwconv2d_s8_avx512(&g, &d->p.q, d->packed, (const int8_t *)in,
+                                (const int32_t *)bias, (int8_t *)out);
+        return MOTE_OK;
+      }
+#endif
 #if defined(MOTE_HAVE_AVX2)
       if ((d->isa & MOTE_ISA_AVX2)) {
         if (depthwise && mote_dwconv2d_s8_avx2_supported(&g)) {
