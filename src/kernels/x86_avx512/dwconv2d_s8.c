@@ -27,6 +27,8 @@
 */
 #include "dwconv_avx512.h"
 
+#include <string.h>
+
 #include "avx512_common.h"
 
 /* Where the parts of the packed filter lie (byte offsets; all multiples
@@ -46,7 +48,8 @@ static void dw_layout_of(const mote_conv_geom *g, dw_layout *l) {
   size_t o = 0;
   l->ocp = (g->out_c + 15) & ~15;
   l->taps = g->filt_h * g->filt_w;
-  l->pix = g->depth_multiplier == 1 && g->out_c <= 8 && g->stride_w == 1
+  l->pix = g->depth_multiplier == 1 && g->out_c <= 8 && g->stride_w == 1 &&
+                   g->filt_h == 3 && g->filt_w == 3
                ? 16 / g->out_c
                : 0;
   l->w = o;
@@ -205,6 +208,157 @@ static void dw_pixel_border(const dw_run *r, const mote_conv_geom *g,
   }
 }
 
+/* Requantization of one block of lanes with everything that does not
+ * depend on the accumulator computed once (mote_avx512_mul_by_qm, same
+ * steps). */
+typedef struct dw_rq {
+  __m512i qm, qm_odd, left, right, rmask, half, off, lo, hi;
+  __mmask16 qm_min; /* lanes whose multiplier is INT32_MIN */
+} dw_rq;
+
+static inline __attribute__((always_inline)) void dw_rq_init(dw_rq *q,
+                                                             __m512i mult,
+                                                             __m512i shift,
+                                                             const dw_run *r) {
+  const __m512i zero = _mm512_setzero_si512();
+  q->qm = mult;
+  q->qm_odd = _mm512_srli_epi64(mult, 32);
+  q->left = _mm512_max_epi32(shift, zero);
+  q->right = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
+  q->rmask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), q->right),
+                              _mm512_set1_epi32(1));
+  q->half = _mm512_srai_epi32(q->rmask, 1);
+  q->off = _mm512_set1_epi32(r->out_off);
+  q->lo = _mm512_set1_epi32(r->lo);
+  q->hi = _mm512_set1_epi32(r->hi);
+  q->qm_min = _mm512_cmpeq_epi32_mask(mult, _mm512_set1_epi32(INT32_MIN));
+}
+
+static inline __attribute__((always_inline)) __m512i dw_rq_apply(const dw_rq *q,
+                                                                 __m512i acc) {
+  const __m512i nudge = _mm512_set1_epi64((long long)1 << 30);
+  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
+  __m512i xs = _mm512_sllv_epi32(acc, q->left);
+  __m512i pe = _mm512_add_epi64(_mm512_mul_epi32(xs, q->qm), nudge);
+  __m512i po = _mm512_add_epi64(
+      _mm512_mul_epi32(_mm512_srli_epi64(xs, 32), q->qm_odd), nudge);
+  /* Bits 31..62 of each product: low dword of pe >> 31, high dword of
+   * po << 1. */
+  __m512i v = _mm512_mask_blend_epi32(
+      (__mmask16)0xAAAA, _mm512_srli_epi64(pe, 31), _mm512_slli_epi64(po, 1));
+  __mmask16 sat =
+      _mm512_mask_cmpeq_epi32_mask(q->qm_min, xs, _mm512_set1_epi32(INT32_MIN));
+  v = _mm512_mask_xor_epi32(v, sat, v, _mm512_set1_epi32(-1));
+  __m512i rem = _mm512_and_si512(v, q->rmask);
+  __m512i thr = _mm512_mask_add_epi32(q->half, _mm512_cmplt_epi32_mask(v, zero),
+                                      q->half, one);
+  __m512i d = _mm512_srav_epi32(v, q->right);
+  d = _mm512_mask_add_epi32(d, _mm512_cmpgt_epi32_mask(rem, thr), d, one);
+  d = _mm512_add_epi32(d, q->off);
+  return _mm512_min_epi32(_mm512_max_epi32(d, q->lo), q->hi);
+}
+
+/* 16 int8 lanes at p (only the lanes of m unless `full`) as int32. */
+static inline __attribute__((always_inline)) __m512i dw_ld(const int8_t *p,
+                                                           __mmask16 m,
+                                                           int full) {
+  return _mm512_cvtepi8_epi32(full ? _mm_loadu_si128((const __m128i *)p)
+                                   : _mm_maskz_loadu_epi8(m, p));
+}
+
+/*
+** 3x3 filter, multiplier 1: one block of lanes over every interior pixel
+** of rows [0, out_h) with the nine weight vectors, the accumulator start
+** and the requantization in registers. `px0` is the input at the window
+** origin of the row's first pixel ox_lo (row-relative), `step` pixels per
+** vector (1, or P of the small-channel path), `n` vectors per row. With
+** `zp` (step 1 only) the other pixels of the rows too: their taps outside
+** the image read 16 copies of the input zero point (x + io = 0, so with
+** io * sum w already in `init` they add nothing).
+*/
+static inline __attribute__((always_inline)) void dw_rows_3x3(
+    const mote_conv_geom *g, const int8_t *in_b, int8_t *out_b,
+    const int32_t *w, ptrdiff_t wstride, __m512i init, const dw_rq *q,
+    __mmask16 m, int full, int32_t ox_lo, int32_t n, int32_t step, int32_t c,
+    const int8_t *zp) {
+  const __m512i w0 = _mm512_loadu_si512((const void *)w),
+                w1 = _mm512_loadu_si512((const void *)(w + wstride)),
+                w2 = _mm512_loadu_si512((const void *)(w + 2 * wstride)),
+                w3 = _mm512_loadu_si512((const void *)(w + 3 * wstride)),
+                w4 = _mm512_loadu_si512((const void *)(w + 4 * wstride)),
+                w5 = _mm512_loadu_si512((const void *)(w + 5 * wstride)),
+                w6 = _mm512_loadu_si512((const void *)(w + 6 * wstride)),
+                w7 = _mm512_loadu_si512((const void *)(w + 7 * wstride)),
+                w8 = _mm512_loadu_si512((const void *)(w + 8 * wstride));
+  const ptrdiff_t C = g->in_c, cs = (ptrdiff_t)g->dil_w * C;
+  const ptrdiff_t rs = (ptrdiff_t)g->dil_h * g->in_w * C;
+  const ptrdiff_t pstep = (ptrdiff_t)step * g->stride_w * C;
+  const ptrdiff_t ostep = (ptrdiff_t)step * g->out_c;
+  const int32_t ext_h = 2 * g->dil_h + 1;
+  for (int32_t oy = 0; oy < g->out_h; oy++) {
+    const int32_t iy0 = oy * g->stride_h - g->pad_h;
+    const int inside = iy0 >= 0 && iy0 <= g->in_h - ext_h;
+    if (zp) {
+      /* The row's pixels outside [ox_lo, ox_lo + n) (all if !inside). */
+      const int32_t b0 = inside ? ox_lo : g->out_w;
+      const int32_t b1 = inside ? ox_lo + n : g->out_w;
+      for (int32_t ox = 0; ox < g->out_w; ox++) {
+        if (ox == b0) ox = b1;
+        if (ox >= g->out_w) break;
+        const int8_t *tp[9];
+        const int32_t ix0 = ox * g->stride_w - g->pad_w;
+        for (int32_t fy = 0, t = 0; fy < 3; fy++) {
+          const int32_t iy = iy0 + fy * g->dil_h;
+          for (int32_t fx = 0; fx < 3; fx++, t++) {
+            const int32_t ix = ix0 + fx * g->dil_w;
+            tp[t] = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w
+                        ? in_b + ((ptrdiff_t)iy * g->in_w + ix) * C + c
+                        : zp;
+          }
+        }
+        __m512i a = _mm512_dpwssd_epi32(init, dw_ld(tp[0], m, full), w0);
+        __m512i b = _mm512_dpwssd_epi32(_mm512_setzero_si512(),
+                                        dw_ld(tp[1], m, full), w1);
+        a = _mm512_dpwssd_epi32(a, dw_ld(tp[2], m, full), w2);
+        b = _mm512_dpwssd_epi32(b, dw_ld(tp[3], m, full), w3);
+        a = _mm512_dpwssd_epi32(a, dw_ld(tp[4], m, full), w4);
+        b = _mm512_dpwssd_epi32(b, dw_ld(tp[5], m, full), w5);
+        a = _mm512_dpwssd_epi32(a, dw_ld(tp[6], m, full), w6);
+        b = _mm512_dpwssd_epi32(b, dw_ld(tp[7], m, full), w7);
+        a = _mm512_dpwssd_epi32(a, dw_ld(tp[8], m, full), w8);
+        _mm512_mask_cvtsepi32_storeu_epi8(
+            out_b + ((ptrdiff_t)oy * g->out_w + ox) * g->out_c + c, m,
+            dw_rq_apply(q, _mm512_add_epi32(a, b)));
+      }
+    }
+    if (!inside) continue;
+    const int8_t *p0 =
+        in_b +
+        ((ptrdiff_t)iy0 * g->in_w + (ptrdiff_t)ox_lo * g->stride_w - g->pad_w) *
+            C +
+        c;
+    int8_t *o = out_b + ((ptrdiff_t)oy * g->out_w + ox_lo) * g->out_c + c;
+    for (int32_t i = 0; i < n; i++, p0 += pstep, o += ostep) {
+      const int8_t *p1 = p0 + rs, *p2 = p1 + rs;
+      __m512i a = _mm512_dpwssd_epi32(init, dw_ld(p0, m, full), w0);
+      __m512i b = _mm512_dpwssd_epi32(_mm512_setzero_si512(),
+                                      dw_ld(p0 + cs, m, full), w1);
+      a = _mm512_dpwssd_epi32(a, dw_ld(p0 + 2 * cs, m, full), w2);
+      b = _mm512_dpwssd_epi32(b, dw_ld(p1, m, full), w3);
+      a = _mm512_dpwssd_epi32(a, dw_ld(p1 + cs, m, full), w4);
+      b = _mm512_dpwssd_epi32(b, dw_ld(p1 + 2 * cs, m, full), w5);
+      a = _mm512_dpwssd_epi32(a, dw_ld(p2, m, full), w6);
+      b = _mm512_dpwssd_epi32(b, dw_ld(p2 + cs, m, full), w7);
+      a = _mm512_dpwssd_epi32(a, dw_ld(p2 + 2 * cs, m, full), w8);
+      __m512i v = dw_rq_apply(q, _mm512_add_epi32(a, b));
+      if (full)
+        _mm_storeu_si128((__m128i *)(void *)o, _mm512_cvtsepi32_epi8(v));
+      else
+        _mm512_mask_cvtsepi32_storeu_epi8(o, m, v);
+    }
+  }
+}
+
 /* First output index >= 0 whose window start o * s - pad is >= 0, and the
  * end of the run whose window (extent e) also ends inside n. */
 static void dw_inner_range(int32_t n, int32_t s, int32_t pad, int32_t e,
@@ -270,11 +424,51 @@ void mote_dwconv2d_s8_avx512(const mote_conv_geom *geom,
 
   const ptrdiff_t in_img = (ptrdiff_t)g.in_h * g.in_w * g.in_c;
   const ptrdiff_t out_row = (ptrdiff_t)g.out_w * g.out_c;
+  const ptrdiff_t out_img = (ptrdiff_t)g.out_h * out_row;
+  /* 3x3, multiplier 1: interior pixels [ox_lo, fast_hi) of interior rows
+   * go block by block with everything in registers (dw_rows_3x3). */
+  const int fast = g.depth_multiplier == 1 && g.filt_h == 3 && g.filt_w == 3;
+  const int32_t pstep = l.pix ? l.pix : 1;
+  const int32_t nvec = fast ? (ox_hi - ox_lo) / pstep : 0;
+  const int32_t fast_hi = ox_lo + nvec * pstep;
+  /* Without the small-channel path every pixel of a 3x3 layer goes
+   * through dw_rows_3x3. */
+  const int all = fast && !l.pix;
+  int8_t zp16[16];
+  memset(zp16, (int)(int8_t)(-r.io), sizeof zp16);
   for (int32_t b = 0; b < g.batches; b++) {
     const int8_t *in_b = input + (ptrdiff_t)b * in_img;
+    int8_t *out_b = output + (ptrdiff_t)b * out_img;
+    if (nvec > 0 && l.pix) {
+      dw_rq q;
+      dw_rq_init(&q, p_mult, p_shift, &r);
+      if (mp == 0xFFFF)
+        dw_rows_3x3(&g, in_b, out_b, rep, 16, p_init, &q, mp, 1, ox_lo, nvec,
+                    pstep, 0, NULL);
+      else
+        dw_rows_3x3(&g, in_b, out_b, rep, 16, p_init, &q, mp, 0, ox_lo, nvec,
+                    pstep, 0, NULL);
+    } else if (all) {
+      for (int32_t c = 0; c < g.out_c; c += 16) {
+        const __mmask16 m = mote_avx512_mask16(g.out_c - c);
+        __m512i init = _mm512_loadu_si512((const void *)(r.wsum + c));
+        if (bias)
+          init = _mm512_add_epi32(init, _mm512_maskz_loadu_epi32(m, bias + c));
+        dw_rq q;
+        dw_rq_init(&q, mote_avx512_rq_mult(&r.rq, c, m),
+                   mote_avx512_rq_shift(&r.rq, c, m), &r);
+        if (m == 0xFFFF)
+          dw_rows_3x3(&g, in_b, out_b, r.w + c, l.ocp, init, &q, m, 1, ox_lo,
+                      nvec, 1, c, zp16);
+        else
+          dw_rows_3x3(&g, in_b, out_b, r.w + c, l.ocp, init, &q, m, 0, ox_lo,
+                      nvec, 1, c, zp16);
+      }
+      continue; /* every pixel done */
+    }
     for (int32_t oy = 0; oy < g.out_h; oy++) {
       const int32_t iy0 = oy * g.stride_h - g.pad_h;
-      int8_t *out = output + ((ptrdiff_t)b * g.out_h + oy) * out_row;
+      int8_t *out = out_b + (ptrdiff_t)oy * out_row;
       const int inside = iy0 >= 0 && iy0 <= g.in_h - ext_h;
       const int32_t lo = inside ? ox_lo : g.out_w;
       const int32_t hi = inside ? ox_hi : g.out_w;
@@ -284,30 +478,11 @@ void mote_dwconv2d_s8_avx512(const mote_conv_geom *geom,
       for (; ox < lo; ox++)
         dw_pixel_border(&r, &g, in_b, iy0, ox * g.stride_w - g.pad_w,
                         out + (ptrdiff_t)ox * g.out_c);
-      if (l.pix) {
-        for (; ox + l.pix <= hi; ox += l.pix) {
-          const int8_t *px =
-              in_row + (ptrdiff_t)(ox * g.stride_w - g.pad_w) * g.in_c;
-          __m512i acc = p_init;
-          for (int32_t t = 0; t < l.taps; t++)
-            acc = _mm512_dpwssd_epi32(
-                acc,
-                _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mp, px + off[t])),
-                _mm512_loadu_si512((const void *)(rep + t * 16)));
-          __m512i v =
-              mote_avx512_requant(acc, p_mult, p_shift, r.out_off, r.lo, r.hi);
-          _mm512_mask_cvtsepi32_storeu_epi8(out + (ptrdiff_t)ox * g.out_c, mp,
-                                            v);
-        }
-      }
+      if (inside && nvec > 0) ox = fast_hi; /* done above */
       for (; ox < hi; ox++) {
         const int8_t *px =
             in_row + (ptrdiff_t)(ox * g.stride_w - g.pad_w) * g.in_c;
-        int8_t *o = out + (ptrdiff_t)ox * g.out_c;
-        if (l.taps == 9)
-          dw_pixel_inner(&r, 9, px, o); /* 3x3: unrolled */
-        else
-          dw_pixel_inner(&r, l.taps, px, o);
+        dw_pixel_inner(&r, l.taps, px, out + (ptrdiff_t)ox * g.out_c);
       }
       for (; ox < g.out_w; ox++)
         dw_pixel_border(&r, &g, in_b, iy0, ox * g.stride_w - g.pad_w,
