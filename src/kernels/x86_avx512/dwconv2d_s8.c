@@ -208,54 +208,27 @@ static void dw_pixel_border(const dw_run *r, const mote_conv_geom *g,
   }
 }
 
-/* Requantization of one block of lanes with everything that does not
- * depend on the accumulator computed once (mote_avx512_mul_by_qm, same
- * steps). */
+/* Requantization of one block of lanes: the multiplier constants, output
+ * zero point and clamp held in registers. */
 typedef struct dw_rq {
-  __m512i qm, qm_odd, left, right, rmask, half, off, lo, hi;
-  __mmask16 qm_min; /* lanes whose multiplier is INT32_MIN */
+  mote_avx512_qm m;
+  __m512i off, lo, hi;
 } dw_rq;
 
 static inline __attribute__((always_inline)) void dw_rq_init(dw_rq *q,
                                                              __m512i mult,
                                                              __m512i shift,
                                                              const dw_run *r) {
-  const __m512i zero = _mm512_setzero_si512();
-  q->qm = mult;
-  q->qm_odd = _mm512_srli_epi64(mult, 32);
-  q->left = _mm512_max_epi32(shift, zero);
-  q->right = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
-  q->rmask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), q->right),
-                              _mm512_set1_epi32(1));
-  q->half = _mm512_srai_epi32(q->rmask, 1);
+  mote_avx512_qm_prep(&q->m, mult, shift);
   q->off = _mm512_set1_epi32(r->out_off);
   q->lo = _mm512_set1_epi32(r->lo);
   q->hi = _mm512_set1_epi32(r->hi);
-  q->qm_min = _mm512_cmpeq_epi32_mask(mult, _mm512_set1_epi32(INT32_MIN));
 }
 
 static inline __attribute__((always_inline)) __m512i dw_rq_apply(const dw_rq *q,
                                                                  __m512i acc) {
-  const __m512i nudge = _mm512_set1_epi64((long long)1 << 30);
-  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
-  __m512i xs = _mm512_sllv_epi32(acc, q->left);
-  __m512i pe = _mm512_add_epi64(_mm512_mul_epi32(xs, q->qm), nudge);
-  __m512i po = _mm512_add_epi64(
-      _mm512_mul_epi32(_mm512_srli_epi64(xs, 32), q->qm_odd), nudge);
-  /* Bits 31..62 of each product: low dword of pe >> 31, high dword of
-   * po << 1. */
-  __m512i v = _mm512_mask_blend_epi32(
-      (__mmask16)0xAAAA, _mm512_srli_epi64(pe, 31), _mm512_slli_epi64(po, 1));
-  __mmask16 sat =
-      _mm512_mask_cmpeq_epi32_mask(q->qm_min, xs, _mm512_set1_epi32(INT32_MIN));
-  v = _mm512_mask_xor_epi32(v, sat, v, _mm512_set1_epi32(-1));
-  __m512i rem = _mm512_and_si512(v, q->rmask);
-  __m512i thr = _mm512_mask_add_epi32(q->half, _mm512_cmplt_epi32_mask(v, zero),
-                                      q->half, one);
-  __m512i d = _mm512_srav_epi32(v, q->right);
-  d = _mm512_mask_add_epi32(d, _mm512_cmpgt_epi32_mask(rem, thr), d, one);
-  d = _mm512_add_epi32(d, q->off);
-  return _mm512_min_epi32(_mm512_max_epi32(d, q->lo), q->hi);
+  return mote_avx512_offset_clamp(mote_avx512_qm_apply(&q->m, acc), q->off,
+                                  q->lo, q->hi);
 }
 
 /* 16 int8 lanes at p (only the lanes of m unless `full`) as int32. */
