@@ -28,15 +28,6 @@ enum {
   MOTE_CONV_K_HYBRID = 4  /* float32 activations, int8 weights */
 };
 
-/* Kernel chosen at prepare (mote_conv_data.kern; depthwise int8 only so
- * far, others leave MOTE_CONV_KERN_AUTO: eval picks). */
-enum {
-  MOTE_CONV_KERN_AUTO = 0,
-  MOTE_CONV_KERN_REF = 1,
-  MOTE_CONV_KERN_AVX2 = 2,
-  MOTE_CONV_KERN_AVX512 = 3
-};
-
 /*
 ** What eval keeps in persistent memory: the kernel's parameters only. The
 ** geometry is re-derived from the model (flash) at every eval, the filter
@@ -51,7 +42,8 @@ typedef struct mote_conv_data {
   } p;
   uint8_t kind;
   uint8_t isa;  /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
-  uint8_t kern; /* MOTE_CONV_KERN_* chosen at prepare */
+  uint8_t kern; /* MOTE_ISA_* value of the kernel chosen at prepare, 0:
+                   eval picks (so far set for depthwise int8 only) */
   const void *packed; /* kernel's filter copy made at prepare, or NULL */
 } mote_conv_data;
 
@@ -316,27 +308,27 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     scratch = MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(float)) +
               MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
   if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch));
-  uint8_t kern = MOTE_CONV_KERN_AUTO;
+  uint8_t kern = 0;
   void *packed = NULL;
   if (depthwise && kind == MOTE_CONV_K_S8) {
     /* Depthwise int8: choose the kernel here, where the shape is known. */
     const uint32_t isa = mote_isa_allowed(ctx->m->ops->isa_mask);
-    kern = MOTE_CONV_KERN_REF;
+    kern = MOTE_ISA_REF;
 #if defined(MOTE_HAVE_AVX2)
     if ((isa & MOTE_ISA_AVX2) && mote_dwconv2d_s8_avx2_supported(&g))
-      kern = MOTE_CONV_KERN_AVX2;
+      kern = MOTE_ISA_AVX2;
 #endif
 #if defined(MOTE_HAVE_AVX512) /* dw512: filter re-laid out once */
     if ((isa & MOTE_ISA_AVX512) && !filter_s4 && filt.is_const &&
         mote_dwconv2d_s8_avx512_supported(&g, -in.zero_point)) {
-      kern = MOTE_CONV_KERN_AVX512;
+      kern = MOTE_ISA_AVX512;
       packed = mote_persist(ctx, mote_dwconv2d_s8_avx512_packed_bytes(&g));
     }
 #endif
     (void)isa;
   }
   if (ctx->measuring) return MOTE_OK;
-  if (!mem || (kern == MOTE_CONV_KERN_AVX512 && (!packed || !filt.data)))
+  if (!mem || (kern == MOTE_ISA_AVX512 && (!packed || !filt.data)))
     return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
                      "persistent memory for the op", 1, 0);
 
@@ -369,7 +361,7 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   }
   d->kern = kern;
 #if defined(MOTE_HAVE_AVX512) /* dw512 */
-  if (kern == MOTE_CONV_KERN_AVX512) {
+  if (kern == MOTE_ISA_AVX512) {
     mote_dwconv2d_s8_avx512_pack(&g, &d->p.q, (const int8_t *)filt.data,
                                  packed);
     d->packed = packed;
@@ -431,7 +423,7 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
         w = un;
       }
 #if defined(MOTE_HAVE_AVX512) /* dw512 */
-      if (depthwise && d->kern == MOTE_CONV_KERN_AVX512) {
+      if (depthwise && d->kern == MOTE_ISA_AVX512) {
         mote_dwconv2d_s8_avx512(&g, &d->p.q, d->packed, (const int8_t *)in,
                                 (const int32_t *)bias, (int8_t *)out);
         return MOTE_OK;

@@ -22,7 +22,9 @@
 #include <string.h>
 
 #include "kernels/isa.h"
+#include "kernels/x86_avx512/add_avx512.h"
 #include "kernels/x86_avx512/dwconv_avx512.h"
+#include "kernels/x86_avx512/pool_avx512.h"
 
 int avx512_requant_check(uint64_t *state, long iterations);
 
@@ -227,6 +229,153 @@ static int test_dwconv(int cases) {
   return fails;
 }
 
+/* ---- ADD ---------------------------------------------------------------- */
+
+/* ADD parameters: as prepare derives them from random scales, or any
+ * multiplier with shifts in [-31, 0]. */
+static void make_add_params(mote_addsub_q_params *p) {
+  memset(p, 0, sizeof *p);
+  p->in1_offset = -uni(-128, 127);
+  p->in2_offset = -uni(-128, 127);
+  p->out_offset = uni(-128, 127);
+  p->left_shift = 20;
+  int32_t *mult[3] = {&p->in1_mult, &p->in2_mult, &p->out_mult};
+  int32_t *shift[3] = {&p->in1_shift, &p->in2_shift, &p->out_shift};
+  const int wild = uni(0, 3) == 0;
+  const double s1 = 0.001 + (next() % 100000) * 1e-6,
+               s2 = 0.001 + (next() % 100000) * 1e-6,
+               so = 0.001 + (next() % 200000) * 1e-6;
+  const double tm = 2.0 * (s1 < s2 ? s2 : s1);
+  const double real[3] = {s1 / tm, s2 / tm, tm / ((double)(1L << 20) * so)};
+  for (int k = 0; k < 3; k++) {
+    int sh = 0;
+    if (wild) {
+      *mult[k] = (int32_t)(next() >> 1);
+      *shift[k] = -uni(0, 31);
+    } else {
+      mote_quantize_multiplier(real[k], mult[k], &sh);
+      *shift[k] = sh;
+    }
+  }
+  act_range(&p->act_min, &p->act_max);
+}
+
+static int test_add(int cases) {
+  int fails = 0;
+  for (int it = 0; it < cases; it++) {
+    /* Same shapes, or one input with random extents 1 and maybe fewer
+     * (leading) dimensions: scalar, channel and row broadcasts. */
+    int32_t a[4], b[4], od[6];
+    uint32_t r = (uint32_t)uni(1, 4), ra = r, rb = r, on = 0;
+    for (uint32_t i = 0; i < r; i++) a[i] = b[i] = uni(1, 9);
+    if (uni(0, 1)) a[r - 1] = b[r - 1] = uni(1, 300);
+    const int kind = uni(0, 3); /* 0,1: same; 2: b broadcast; 3: a */
+    if (kind >= 2) {
+      int32_t *t = kind == 2 ? b : a;
+      uint32_t *rt = kind == 2 ? &rb : &ra;
+      for (uint32_t i = 0; i < r; i++)
+        if (uni(0, 1)) t[i] = 1;
+      if (uni(0, 3) == 0) {
+        uint32_t keep = (uint32_t)uni(1, (int32_t)r);
+        memmove(t, t + (r - keep), sizeof(int32_t) * keep);
+        *rt = keep;
+      }
+    }
+    mote_bcast bc;
+    if (mote_bcast_init(&bc, a, ra, b, rb, od, &on) != MOTE_BCAST_OK) {
+      fprintf(stderr, "add case %d: bad shapes\n", it);
+      fails++;
+      continue;
+    }
+    size_t n1 = 1, n2 = 1, no = (size_t)bc.count;
+    for (uint32_t i = 0; i < ra; i++) n1 *= (size_t)a[i];
+    for (uint32_t i = 0; i < rb; i++) n2 *= (size_t)b[i];
+    mote_addsub_q_params p;
+    make_add_params(&p);
+    int8_t *i1 = malloc(n1), *i2 = malloc(n2), *o1 = malloc(no),
+           *o2 = malloc(no);
+    fill_s8(i1, n1);
+    fill_s8(i2, n2);
+    if (!mote_add_s8_avx512_supported(&bc)) {
+      if (bc.stride1[bc.ndim - 1] <= 1 && bc.stride2[bc.ndim - 1] <= 1) {
+        fprintf(stderr, "add case %d declined\n", it);
+        fails++;
+      }
+    } else {
+      mote_add_s8_ref(&p, &bc, i1, i2, o1);
+      if (n1 == no && bc.stride1[bc.ndim - 1] == 1 && uni(0, 1)) {
+        mote_add_s8_avx512(&p, &bc, i1, i2, i1); /* in place */
+        fails += compare("add in place", it, i1, o1, no);
+      } else {
+        mote_add_s8_avx512(&p, &bc, i1, i2, o2);
+        fails += compare("add", it, o2, o1, no);
+      }
+    }
+    free(i1);
+    free(i2);
+    free(o1);
+    free(o2);
+  }
+  return fails;
+}
+
+/* ---- pools --------------------------------------------------------------- */
+
+static int test_pool(int cases, int avg) {
+  const char *what = avg ? "avgpool" : "maxpool";
+  int fails = 0;
+  for (int it = 0; it < cases; it++) {
+    mote_pool_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = uni(1, 2);
+    p.in_h = uni(1, 12);
+    p.in_w = uni(1, 12);
+    p.depth = uni(0, 2) == 0 ? uni(1, 20) : uni(1, 150);
+    p.filter_h = uni(1, 4);
+    p.filter_w = uni(1, 4);
+    if (uni(0, 6) == 0) { /* global pooling */
+      p.filter_h = p.in_h;
+      p.filter_w = p.in_w;
+    }
+    p.stride_h = uni(1, 3);
+    p.stride_w = uni(1, 3);
+    p.pad_h = uni(0, p.filter_h - 1);
+    p.pad_w = uni(0, p.filter_w - 1);
+    int32_t oh = (p.in_h + 2 * p.pad_h - p.filter_h) / p.stride_h + 1;
+    int32_t ow = (p.in_w + 2 * p.pad_w - p.filter_w) / p.stride_w + 1;
+    p.out_h = oh < 1 ? 1 : oh;
+    p.out_w = ow < 1 ? 1 : ow;
+    act_range(&p.act_min, &p.act_max);
+    size_t ni = (size_t)p.batches * (size_t)(p.in_h * p.in_w * p.depth);
+    size_t no = (size_t)p.batches * (size_t)(p.out_h * p.out_w * p.depth);
+    int8_t *in = malloc(ni), *o1 = malloc(no), *o2 = malloc(no);
+    fill_s8(in, ni);
+    if (avg && !mote_avg_pool_s8_avx512_supported(&p)) {
+      fprintf(stderr, "%s case %d declined\n", what, it);
+      fails++;
+    } else {
+      if (avg) {
+        mote_avg_pool_s8_ref(&p, in, o1);
+        mote_avg_pool_s8_avx512(&p, in, o2);
+      } else {
+        mote_max_pool_s8_ref(&p, in, o1);
+        mote_max_pool_s8_avx512(&p, in, o2);
+      }
+      if (compare(what, it, o2, o1, no)) {
+        fprintf(stderr,
+                "  n=%d in=%dx%dx%d filt=%dx%d stride=%d,%d pad=%d,%d\n",
+                p.batches, p.in_h, p.in_w, p.depth, p.filter_h, p.filter_w,
+                p.stride_h, p.stride_w, p.pad_h, p.pad_w);
+        fails++;
+      }
+    }
+    free(in);
+    free(o1);
+    free(o2);
+  }
+  return fails;
+}
+
 static int test_declines(void) {
   int fails = 0;
   mote_conv_geom g;
@@ -243,6 +392,26 @@ static int test_declines(void) {
   if (mote_dwconv2d_s8_avx512_supported(&g, 0)) {
     fprintf(stderr, "dwconv: more than MOTE_AVX512_DW_MAX_TAPS accepted\n");
     fails++;
+  }
+  mote_pool_params pp;
+  memset(&pp, 0, sizeof pp);
+  pp.filter_h = 257;
+  pp.filter_w = 256;
+  if (mote_avg_pool_s8_avx512_supported(&pp)) {
+    fprintf(stderr, "avgpool: window above 65536 taps accepted\n");
+    fails++;
+  }
+  {
+    mote_bcast bc;
+    int32_t od[2];
+    uint32_t on;
+    const int32_t a[2] = {5, 3}, b[2] = {1, 3};
+    mote_bcast_init(&bc, a, 2, b, 2, od, &on);
+    bc.stride2[bc.ndim - 1] = 2; /* a strided innermost walk */
+    if (mote_add_s8_avx512_supported(&bc)) {
+      fprintf(stderr, "add: strided innermost input accepted\n");
+      fails++;
+    }
   }
   g.filt_h = g.filt_w = 3;
   if (mote_dwconv2d_s8_avx512_supported(&g, -128) ||
@@ -268,11 +437,16 @@ int main(void) {
   int fails = 0;
   if (avx512_requant_check(&rng, 200000)) fails++;
   fails += test_dwconv(4000);
+  fails += test_add(4000);
+  fails += test_pool(2000, 1);
+  fails += test_pool(2000, 0);
   fails += test_declines();
   if (fails) {
     fprintf(stderr, "%d failure(s)\n", fails);
     return 1;
   }
-  printf("avx512 kernels: requant, dwconv bit-exact with reference\n");
+  printf(
+      "avx512 kernels: requant, dwconv, add, avgpool, maxpool bit-exact with "
+      "reference\n");
   return 0;
 }
