@@ -82,3 +82,18 @@ uint32_t mote_isa_select(uint32_t mask) {
   if (ok & MOTE_ISA_NEON) return MOTE_ISA_NEON;
   return MOTE_ISA_REF;
 }
+
+const char *mote_isa_name(uint32_t isa) {
+  switch (isa) {
+    case MOTE_ISA_AVX2:
+      return "avx2";
+    case MOTE_ISA_AVX512:
+      return "avx512";
+    case MOTE_ISA_NEON:
+      return "neon";
+    case MOTE_ISA_NEON_DOT:
+      return "neondot";
+    default:
+      return NULL;
+  }
+}

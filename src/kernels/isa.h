@@ -27,4 +27,8 @@ uint32_t mote_isa_allowed(uint32_t mask);
 /* The one highest MOTE_ISA_* value to use under `mask` (0: any). */
 uint32_t mote_isa_select(uint32_t mask);
 
+/* Name of one MOTE_ISA_* value for reports ("avx512"); NULL for
+ * MOTE_ISA_REF and unknown values (the reference kernel). */
+const char *mote_isa_name(uint32_t isa);
+
 #endif

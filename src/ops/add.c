@@ -15,11 +15,15 @@
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/add_avx2.h"
 #endif
+#if defined(MOTE_HAVE_AVX512)
+#include "../kernels/x86_avx512/add_avx512.h"
+#endif
 
 typedef struct add_data {
   mote_binary_data b;
   mote_addsub_q_params q;
-  uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t isa;  /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t kern; /* MOTE_ISA_* value of the int8 kernel chosen at prepare */
 } add_data;
 
 /* Multipliers in double precision (TFLM's ADD). */
@@ -49,7 +53,22 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
     MOTE_TRY(mote_addsub_prepare_quant(ctx, node, &io, ratios, &d.q));
   }
   d.isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
+  d.kern = MOTE_ISA_REF;
+#if defined(MOTE_HAVE_AVX2)
+  if ((d.isa & MOTE_ISA_AVX2) && mote_add_s8_avx2_supported(&d.b.bc))
+    d.kern = MOTE_ISA_AVX2;
+#endif
+#if defined(MOTE_HAVE_AVX512)
+  if ((d.isa & MOTE_ISA_AVX512) && mote_add_s8_avx512_supported(&d.b.bc))
+    d.kern = MOTE_ISA_AVX512;
+#endif
   return mote_persist_data(ctx, node, &d, sizeof d);
+}
+
+/* The kernel chosen at prepare (int8 only has optimised ones). */
+static const char *kernel(const void *data) {
+  const add_data *d = (const add_data *)data;
+  return d && d->b.type == MOTE_INT8 ? mote_isa_name(d->kern) : NULL;
 }
 
 static const mote_addsub_kernels kernels = {mote_add_f32_ref, mote_add_s32_ref,
@@ -57,9 +76,16 @@ static const mote_addsub_kernels kernels = {mote_add_f32_ref, mote_add_s32_ref,
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const add_data *d = (const add_data *)node->data;
+#if defined(MOTE_HAVE_AVX512)
+  if (d->kern == MOTE_ISA_AVX512 && d->b.type == MOTE_INT8) {
+    mote_add_s8_avx512(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
+                       (const int8_t *)mote_in(ctx, node, 1),
+                       (int8_t *)mote_out(ctx, node, 0));
+    return MOTE_OK;
+  }
+#endif
 #if defined(MOTE_HAVE_AVX2)
-  if ((d->isa & MOTE_ISA_AVX2) && d->b.type == MOTE_INT8 &&
-      mote_add_s8_avx2_supported(&d->b.bc)) {
+  if (d->kern == MOTE_ISA_AVX2 && d->b.type == MOTE_INT8) {
     mote_add_s8_avx2(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
                      (const int8_t *)mote_in(ctx, node, 1),
                      (int8_t *)mote_out(ctx, node, 0));
@@ -70,4 +96,4 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_ADD = {TFL_OP_ADD, "ADD",           prepare,
-                                 eval,       MOTE_OP_INPLACE, NULL};
+                                 eval,       MOTE_OP_INPLACE, kernel};

@@ -15,6 +15,9 @@
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/conv_avx2.h"
 #endif
+#if defined(MOTE_HAVE_AVX512) /* depthwise int8 (dw512) */
+#include "../kernels/x86_avx512/dwconv_avx512.h"
+#endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
 
 enum {
@@ -39,8 +42,11 @@ typedef struct mote_conv_data {
   } p;
   uint8_t kind;
   uint8_t isa;     /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t kern;    /* MOTE_ISA_* value of the kernel chosen at prepare, 0:
+                      eval picks (so far set for depthwise int8 only) */
   uint16_t slices; /* row slices run as parallel tasks (1: no split) */
   uint32_t slot;   /* scratch bytes of one slice */
+  const void *packed; /* kernel's filter copy made at prepare, or NULL */
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -331,8 +337,27 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   else
     scratch = MOTE_CONV_ALIGN8(scratch);
   if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch * slices));
+  uint8_t kern = 0;
+  void *packed = NULL;
+  if (depthwise && kind == MOTE_CONV_K_S8) {
+    /* Depthwise int8: choose the kernel here, where the shape is known. */
+    const uint32_t isa = mote_isa_allowed(ctx->m->ops->isa_mask);
+    kern = MOTE_ISA_REF;
+#if defined(MOTE_HAVE_AVX2)
+    if ((isa & MOTE_ISA_AVX2) && mote_dwconv2d_s8_avx2_supported(&g))
+      kern = MOTE_ISA_AVX2;
+#endif
+#if defined(MOTE_HAVE_AVX512) /* dw512: filter re-laid out once */
+    if ((isa & MOTE_ISA_AVX512) && !filter_s4 && filt.is_const &&
+        mote_dwconv2d_s8_avx512_supported(&g, -in.zero_point)) {
+      kern = MOTE_ISA_AVX512;
+      packed = mote_persist(ctx, mote_dwconv2d_s8_avx512_packed_bytes(&g));
+    }
+#endif
+    (void)isa;
+  }
   if (ctx->measuring) return MOTE_OK;
-  if (!mem)
+  if (!mem || (kern == MOTE_ISA_AVX512 && (!packed || !filt.data)))
     return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
                      "persistent memory for the op", 1, 0);
 
@@ -365,6 +390,14 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     q->act_min = act_min_q;
     q->act_max = act_max_q;
   }
+  d->kern = kern;
+#if defined(MOTE_HAVE_AVX512) /* dw512 */
+  if (kern == MOTE_ISA_AVX512) {
+    mote_dwconv2d_s8_avx512_pack(&g, &d->p.q, (const int8_t *)filt.data,
+                                 packed);
+    d->packed = packed;
+  }
+#endif
   node->data = d;
   return MOTE_OK;
 }
@@ -414,6 +447,13 @@ static inline mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
                                   un);
         w = un;
       }
+#if defined(MOTE_HAVE_AVX512) /* dw512 */
+      if (depthwise && d->kern == MOTE_ISA_AVX512) {
+        mote_dwconv2d_s8_avx512(&g, &d->p.q, d->packed, (const int8_t *)in,
+                                (const int32_t *)bias, (int8_t *)out);
+        return MOTE_OK;
+      }
+#endif
 #if defined(MOTE_HAVE_AVX2)
       if ((d->isa & MOTE_ISA_AVX2)) {
         if (depthwise && mote_dwconv2d_s8_avx2_supported(&g)) {

@@ -8,6 +8,24 @@
 #include "../kernels/isa.h"
 #include "../kernels/x86_avx2/pool_avx2.h"
 #endif
+#if defined(MOTE_HAVE_AVX512)
+#include "../kernels/x86_avx512/pool_avx512.h"
+#endif
+
+/* Common prepare, then the int8 kernel for this shape (d->kern). */
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+  MOTE_TRY(mote_pool_prepare(ctx, node));
+  mote_pool_data *d = (mote_pool_data *)node->data;
+  if (ctx->measuring || !d) return MOTE_OK;
+  d->kern = MOTE_ISA_REF;
+#if defined(MOTE_HAVE_AVX2)
+  if ((d->isa & MOTE_ISA_AVX2)) d->kern = MOTE_ISA_AVX2;
+#endif
+#if defined(MOTE_HAVE_AVX512)
+  if ((d->isa & MOTE_ISA_AVX512)) d->kern = MOTE_ISA_AVX512;
+#endif
+  return MOTE_OK;
+}
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const mote_pool_data *d = (const mote_pool_data *)node->data;
@@ -18,8 +36,14 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
       mote_max_pool_f32_ref(&d->p, (const float *)in, (float *)out);
       break;
     case MOTE_INT8:
+#if defined(MOTE_HAVE_AVX512)
+      if (d->kern == MOTE_ISA_AVX512) {
+        mote_max_pool_s8_avx512(&d->p, (const int8_t *)in, (int8_t *)out);
+        break;
+      }
+#endif
 #if defined(MOTE_HAVE_AVX2)
-      if ((d->isa & MOTE_ISA_AVX2)) {
+      if (d->kern == MOTE_ISA_AVX2) {
         mote_max_pool_s8_avx2(&d->p, (const int8_t *)in, (int8_t *)out);
         break;
       }
@@ -37,4 +61,4 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_MAX_POOL_2D = {
-    TFL_OP_MAX_POOL_2D, "MAX_POOL_2D", mote_pool_prepare, eval, 0, NULL};
+    TFL_OP_MAX_POOL_2D, "MAX_POOL_2D", prepare, eval, 0, mote_pool_kernel};

@@ -118,3 +118,8 @@ mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node) {
   node->data = pd;
   return MOTE_OK;
 }
+
+const char *mote_pool_kernel(const void *data) {
+  const mote_pool_data *d = (const mote_pool_data *)data;
+  return d && d->type == MOTE_INT8 ? mote_isa_name(d->kern) : NULL;
+}

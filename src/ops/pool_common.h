@@ -8,10 +8,15 @@
 typedef struct mote_pool_data {
   mote_pool_params p;
   mote_dtype type;
-  uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t isa;  /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t kern; /* MOTE_ISA_* value of the int8 kernel (each op's prepare) */
 } mote_pool_data;
 
 /* Validate the node (TFLM PoolingPrepare rules) and persist the params. */
 mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node);
+
+/* The kernel the op chose (mote_op_reg.kernel): int8 only has optimised
+ * ones. */
+const char *mote_pool_kernel(const void *data);
 
 #endif

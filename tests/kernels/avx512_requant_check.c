@@ -34,6 +34,14 @@ int avx512_requant_check(uint64_t *state, long iterations) {
     __m512i r = mote_avx512_mul_by_qm(
         _mm512_loadu_si512(x), _mm512_loadu_si512(qm), _mm512_loadu_si512(sh));
     _mm512_storeu_si512(got, r);
+    /* The prepared form (mote_avx512_qm_prep/apply) must agree. */
+    mote_avx512_qm q;
+    mote_avx512_qm_prep(&q, _mm512_loadu_si512(qm), _mm512_loadu_si512(sh));
+    if (_mm512_cmpneq_epi32_mask(
+            mote_avx512_qm_apply(&q, _mm512_loadu_si512(x)), r)) {
+      fprintf(stderr, "requant: prepared and plain 16-lane forms differ\n");
+      return 1;
+    }
     for (int j = 0; j < 16; j++) {
       int32_t want = mote_mul_by_qm(x[j], qm[j], (int)sh[j]);
       if (got[j] != want) {
