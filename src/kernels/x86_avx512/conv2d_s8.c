@@ -1,0 +1,155 @@
+/*
+** CONV_2D int8 with AVX-512 VNNI: im2col + GEMM (gemm_s8.c).
+**
+** Output pixels are taken in blocks (all batches and rows flattened, so a
+** block may span rows and images); the receptive field of each pixel is
+** gathered into one u8 row of the scratch block, [filter_h][filter_w][in_c]
+** like a filter row, as x ^ 0x80 = x + 128. Taps outside the image hold
+** the input zero point (^ 0x80), i.e. x - zero point = 0: the nothing the
+** reference adds for them; the bytes from K up to the next multiple of 4
+** are zero and meet zero weights. Then the GEMM core multiplies the block
+** by the packed weights, requantizes and stores NHWC rows.
+**
+** Bit-exact for the reasons given in gemm_s8.c: every product is exact,
+** the int32 sums wrap like the reference's, the bias folds in the u8
+** offset, and requantization is mote_mul_by_qm in 16 lanes.
+**
+** Window rows start at oy * stride_h - pad_h with no assumption on pad_h,
+** so a row slice of a larger output (a shifted pad_h, the output pointer
+** moved to the slice) computes exactly its rows.
+*/
+#include "conv_avx512.h"
+
+#include "avx512_common.h"
+#include "u8_avx512.h"
+
+static int64_t conv_k(const mote_conv_geom *g) {
+  return (int64_t)g->filt_h * g->filt_w * g->filt_in_c;
+}
+
+int mote_conv2d_s8_avx512_supported(const mote_conv_geom *g) {
+  const int64_t k = conv_k(g);
+  return g->filt_in_c == g->in_c && g->in_c > 0 && g->out_c > 0 && k > 0 &&
+         k <= MOTE_GEMM_AVX512_MAX_K &&
+         mote_gemm_s8_pack_bytes(g->out_c, (int32_t)k) > 0;
+}
+
+int mote_dwconv2d_s8_avx512_supported(const mote_conv_geom *g) {
+  return g->in_c == 1 && g->filt_in_c == 1 && g->depth_multiplier == g->out_c &&
+         mote_conv2d_s8_avx512_supported(g);
+}
+
+size_t mote_conv2d_s8_avx512_pack_bytes(const mote_conv_geom *g) {
+  return mote_gemm_s8_pack_bytes(g->out_c, (int32_t)conv_k(g));
+}
+
+const mote_gemm_s8_packed *mote_conv2d_s8_avx512_pack(
+    void *mem, const mote_conv_geom *g, const void *filter, int s4,
+    const int32_t *bias, int32_t input_offset) {
+  const int32_t k = (int32_t)conv_k(g);
+  return mote_gemm_s8_pack_avx512(mem, g->out_c, k, filter, s4, k, 1, 0, bias,
+                                  input_offset);
+}
+
+const mote_gemm_s8_packed *mote_dwconv2d_s8_avx512_pack(
+    void *mem, const mote_conv_geom *g, const void *filter, int s4,
+    const int32_t *bias, int32_t input_offset) {
+  /* Filter [1, FH, FW, M]: weight (channel j, tap i) at i * M + j. */
+  const int32_t k = g->filt_h * g->filt_w;
+  return mote_gemm_s8_pack_avx512(mem, g->out_c, k, filter, s4, 1, g->out_c, 0,
+                                  bias, input_offset);
+}
+
+/* Pixels per im2col block: about 24 KiB of rows, 8 to 128 of them, and no
+ * more than the output has. */
+static int32_t block_rows(const mote_conv_geom *g, int32_t k4) {
+  const int64_t pix = (int64_t)g->batches * g->out_h * g->out_w;
+  int32_t mb = (24576 / k4) & ~7;
+  if (mb < 8) mb = 8;
+  if (mb > 128) mb = 128;
+  if (pix < mb) mb = pix < 1 ? 1 : (int32_t)pix;
+  return mb;
+}
+
+size_t mote_conv2d_s8_avx512_scratch_bytes(const mote_conv_geom *g) {
+  const int32_t k4 = (int32_t)((conv_k(g) + 3) & ~3);
+  return (size_t)block_rows(g, k4) * (size_t)k4;
+}
+
+/* The u8 receptive field of output pixel (oy, ox) of image in_b. */
+static void gather(const mote_conv_geom *g, const int8_t *in_b, int32_t oy,
+                   int32_t ox, __m512i padv, uint8_t *dst) {
+  const int32_t c = g->in_c, fw = g->filt_w, rowlen = fw * c;
+  const int32_t iy0 = oy * g->stride_h - g->pad_h;
+  const int32_t ix0 = ox * g->stride_w - g->pad_w;
+  int32_t lo = 0, hi = fw;
+  if (g->dil_w == 1) {
+    /* Valid taps of a filter row form one run, contiguous in the input. */
+    lo = ix0 < 0 ? (-ix0 < fw ? -ix0 : fw) : 0;
+    hi = g->in_w - ix0 < fw ? g->in_w - ix0 : fw;
+    if (hi < lo) hi = lo;
+  }
+  for (int32_t fy = 0; fy < g->filt_h; fy++) {
+    uint8_t *row = dst + fy * rowlen;
+    const int32_t iy = iy0 + g->dil_h * fy;
+    if (iy < 0 || iy >= g->in_h) {
+      mote_avx512_fill_u8(row, padv, rowlen);
+      continue;
+    }
+    const int8_t *in_row = in_b + (ptrdiff_t)iy * g->in_w * c;
+    if (g->dil_w == 1) {
+      if (lo > 0) mote_avx512_fill_u8(row, padv, lo * c);
+      mote_avx512_flip_u8(row + lo * c, in_row + (ptrdiff_t)(ix0 + lo) * c,
+                          (hi - lo) * c);
+      if (hi < fw) mote_avx512_fill_u8(row + hi * c, padv, (fw - hi) * c);
+    } else {
+      for (int32_t fx = 0; fx < fw; fx++) {
+        const int32_t ix = ix0 + g->dil_w * fx;
+        if (ix < 0 || ix >= g->in_w)
+          mote_avx512_fill_u8(row + fx * c, padv, c);
+        else
+          mote_avx512_flip_u8(row + fx * c, in_row + (ptrdiff_t)ix * c, c);
+      }
+    }
+  }
+}
+
+void mote_conv2d_s8_avx512(const mote_conv_geom *geom,
+                           const mote_conv_q_params *params,
+                           const mote_gemm_s8_packed *pk, const int8_t *input,
+                           int8_t *output, uint8_t *scratch) {
+  /* Local copies: int8 stores may alias anything reached by a pointer. */
+  const mote_conv_geom g_ = *geom;
+  const mote_conv_q_params p_ = *params;
+  const mote_conv_geom *g = &g_;
+  const mote_conv_q_params *p = &p_;
+  const int32_t K = g->filt_h * g->filt_w * g->in_c, k4 = pk->k4;
+  const int32_t mb = block_rows(g, k4);
+  const int64_t pix = (int64_t)g->batches * g->out_h * g->out_w;
+  const ptrdiff_t in_img = (ptrdiff_t)g->in_h * g->in_w * g->in_c;
+  const __m512i padv =
+      _mm512_set1_epi8((char)mote_gemm_s8_pad_u8(p->input_offset));
+  mote_gemm_s8_out o;
+  o.rq = &p->rq;
+  o.offset = p->output_offset;
+  o.act_min = p->act_min;
+  o.act_max = p->act_max;
+  int32_t b = 0, oy = 0, ox = 0;
+  for (int64_t p0 = 0; p0 < pix; p0 += mb) {
+    const int32_t rows = pix - p0 < mb ? (int32_t)(pix - p0) : mb;
+    for (int32_t r = 0; r < rows; r++) {
+      uint8_t *dst = scratch + (ptrdiff_t)r * k4;
+      gather(g, input + b * in_img, oy, ox, padv, dst);
+      for (int32_t i = K; i < k4; i++) dst[i] = 0;
+      if (++ox == g->out_w) {
+        ox = 0;
+        if (++oy == g->out_h) {
+          oy = 0;
+          b++;
+        }
+      }
+    }
+    mote_gemm_s8_avx512(pk, scratch, rows, k4, &o,
+                        output + (ptrdiff_t)p0 * g->out_c, g->out_c);
+  }
+}
