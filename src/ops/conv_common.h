@@ -15,6 +15,9 @@
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/conv_avx2.h"
 #endif
+#if defined(MOTE_HAVE_AVX512)
+#include "../kernels/x86_avx512/conv_avx512.h"
+#endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
 
 enum {
@@ -37,8 +40,11 @@ typedef struct mote_conv_data {
     mote_conv_f32_params f;
     mote_conv_hybrid_params h;
   } p;
+  const void *pk; /* weights packed at prepare for `kern`, or NULL */
   uint8_t kind;
-  uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t isa;  /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t kern; /* kernel fixed at prepare: MOTE_ISA_AVX512 (packed VNNI
+                 * int8), or 0: chosen at eval (AVX2, DSP or reference) */
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -301,6 +307,22 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   if (kind == MOTE_CONV_K_HYBRID)
     scratch = MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(float)) +
               MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
+#if defined(MOTE_HAVE_AVX512)
+  /* ---- AVX-512 VNNI int8 (CONV_2D; DEPTHWISE with one input channel):
+   * constant weights packed once (persistent), im2col scratch. The same
+   * requests in both passes: the decision reads no tensor data. ---- */
+  uint8_t *pk512 = NULL;
+  const int use512 =
+      kind == MOTE_CONV_K_S8 && filt.is_const && (!has_bias || bias.is_const) &&
+      (mote_isa_allowed(ctx->m->ops->isa_mask) & MOTE_ISA_AVX512) &&
+      (depthwise ? mote_dwconv2d_s8_avx512_supported(&g)
+                 : mote_conv2d_s8_avx512_supported(&g));
+  if (use512) {
+    size_t s512 = mote_conv2d_s8_avx512_scratch_bytes(&g);
+    pk512 = (uint8_t *)mote_persist(ctx, mote_conv2d_s8_avx512_pack_bytes(&g));
+    if (s512 > scratch) scratch = s512; /* covers a fallback's needs too */
+  }
+#endif
   if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch));
   if (ctx->measuring) return MOTE_OK;
   if (!mem)
@@ -312,6 +334,17 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   memset(d, 0, sizeof *d);
   d->kind = (uint8_t)kind;
   d->isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
+#if defined(MOTE_HAVE_AVX512)
+  if (use512) { /* pack (NULL, e.g. no data: the eval-time kernels) */
+    const int32_t io = -in.zero_point;
+    const int32_t *b32 = has_bias ? (const int32_t *)bias.data : NULL;
+    d->pk = depthwise ? mote_dwconv2d_s8_avx512_pack(pk512, &g, filt.data,
+                                                     filter_s4, b32, io)
+                      : mote_conv2d_s8_avx512_pack(pk512, &g, filt.data,
+                                                   filter_s4, b32, io);
+    if (d->pk && (!has_bias || b32)) d->kern = MOTE_ISA_AVX512;
+  }
+#endif
   if (kind == MOTE_CONV_K_F32) {
     d->p.f.act_min = act_min_f;
     d->p.f.act_max = act_max_f;
@@ -382,6 +415,14 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
                             (const float *)bias, (float *)out);
       return MOTE_OK;
     case MOTE_CONV_K_S8: {
+#if defined(MOTE_HAVE_AVX512)
+      if (d->kern == MOTE_ISA_AVX512) { /* weights packed at prepare */
+        mote_conv2d_s8_avx512(&g, &d->p.q, (const mote_gemm_s8_packed *)d->pk,
+                              (const int8_t *)in, (int8_t *)out,
+                              (uint8_t *)node->scratch);
+        return MOTE_OK;
+      }
+#endif
       const int8_t *w = (const int8_t *)filt;
       if (tfilt.type == MOTE_INT4) {
         int8_t *un = (int8_t *)node->scratch;
