@@ -20,6 +20,8 @@
 */
 #include "conv_avx512.h"
 
+#include <string.h>
+
 #include "avx512_common.h"
 #include "u8_avx512.h"
 
@@ -77,11 +79,30 @@ size_t mote_conv2d_s8_avx512_scratch_bytes(const mote_conv_geom *g) {
 }
 
 /* The u8 receptive field of output pixel (oy, ox) of image in_b. */
-static void gather(const mote_conv_geom *g, const int8_t *in_b, int32_t oy,
-                   int32_t ox, __m512i padv, uint8_t *dst) {
-  const int32_t c = g->in_c, fw = g->filt_w, rowlen = fw * c;
+static inline void gather(const mote_conv_geom *g, const int8_t *in_b,
+                          int32_t oy, int32_t ox, __m512i padv, uint8_t *dst) {
+  const int32_t c = g->in_c, fw = g->filt_w, fh = g->filt_h, rowlen = fw * c;
   const int32_t iy0 = oy * g->stride_h - g->pad_h;
   const int32_t ix0 = ox * g->stride_w - g->pad_w;
+  const ptrdiff_t in_row = (ptrdiff_t)g->in_w * c;
+  if (g->dil_w == 1 && ix0 >= 0 && ix0 + fw <= g->in_w && iy0 >= 0 &&
+      iy0 + (fh - 1) * g->dil_h < g->in_h) {
+    /* Window inside the image: one contiguous run per filter row. */
+    const int8_t *src = in_b + iy0 * in_row + (ptrdiff_t)ix0 * c;
+    const ptrdiff_t step = in_row * g->dil_h;
+    if (rowlen == 8) {
+      for (int32_t fy = 0; fy < fh; fy++) {
+        uint64_t v;
+        memcpy(&v, src + fy * step, 8);
+        v ^= 0x8080808080808080ULL;
+        memcpy(dst + fy * 8, &v, 8);
+      }
+    } else {
+      for (int32_t fy = 0; fy < fh; fy++)
+        mote_avx512_flip_u8(dst + fy * rowlen, src + fy * step, rowlen);
+    }
+    return;
+  }
   int32_t lo = 0, hi = fw;
   if (g->dil_w == 1) {
     /* Valid taps of a filter row form one run, contiguous in the input. */
@@ -89,17 +110,17 @@ static void gather(const mote_conv_geom *g, const int8_t *in_b, int32_t oy,
     hi = g->in_w - ix0 < fw ? g->in_w - ix0 : fw;
     if (hi < lo) hi = lo;
   }
-  for (int32_t fy = 0; fy < g->filt_h; fy++) {
+  for (int32_t fy = 0; fy < fh; fy++) {
     uint8_t *row = dst + fy * rowlen;
     const int32_t iy = iy0 + g->dil_h * fy;
     if (iy < 0 || iy >= g->in_h) {
       mote_avx512_fill_u8(row, padv, rowlen);
       continue;
     }
-    const int8_t *in_row = in_b + (ptrdiff_t)iy * g->in_w * c;
+    const int8_t *in_r = in_b + (ptrdiff_t)iy * in_row;
     if (g->dil_w == 1) {
       if (lo > 0) mote_avx512_fill_u8(row, padv, lo * c);
-      mote_avx512_flip_u8(row + lo * c, in_row + (ptrdiff_t)(ix0 + lo) * c,
+      mote_avx512_flip_u8(row + lo * c, in_r + (ptrdiff_t)(ix0 + lo) * c,
                           (hi - lo) * c);
       if (hi < fw) mote_avx512_fill_u8(row + hi * c, padv, (fw - hi) * c);
     } else {
@@ -108,7 +129,7 @@ static void gather(const mote_conv_geom *g, const int8_t *in_b, int32_t oy,
         if (ix < 0 || ix >= g->in_w)
           mote_avx512_fill_u8(row + fx * c, padv, c);
         else
-          mote_avx512_flip_u8(row + fx * c, in_row + (ptrdiff_t)ix * c, c);
+          mote_avx512_flip_u8(row + fx * c, in_r + (ptrdiff_t)ix * c, c);
       }
     }
   }
@@ -140,7 +161,7 @@ void mote_conv2d_s8_avx512(const mote_conv_geom *geom,
     for (int32_t r = 0; r < rows; r++) {
       uint8_t *dst = scratch + (ptrdiff_t)r * k4;
       gather(g, input + b * in_img, oy, ox, padv, dst);
-      for (int32_t i = K; i < k4; i++) dst[i] = 0;
+      if (K < k4) memset(dst + K, 0, (size_t)(k4 - K));
       if (++ox == g->out_w) {
         ox = 0;
         if (++oy == g->out_h) {
