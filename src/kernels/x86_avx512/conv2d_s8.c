@@ -73,8 +73,26 @@ static int32_t block_rows(const mote_conv_geom *g, int32_t k4) {
   return mb;
 }
 
+/* Bytes of the padded u8 image of the implicit GEMM (0: im2col instead):
+ * taken when every 4-byte depth step is contiguous in it (channels a
+ * multiple of 4, or filter rows of a multiple of 4 bytes without
+ * horizontal dilation) and it stays below 16 MiB. */
+static size_t implicit_bytes(const mote_conv_geom *g) {
+  if (!(g->in_c % 4 == 0 || (g->dil_w == 1 && (g->filt_w * g->in_c) % 4 == 0)))
+    return 0;
+  const int64_t ph = (int64_t)(g->out_h - 1) * g->stride_h +
+                     (int64_t)(g->filt_h - 1) * g->dil_h + 1;
+  const int64_t pw = (int64_t)(g->out_w - 1) * g->stride_w +
+                     (int64_t)(g->filt_w - 1) * g->dil_w + 1;
+  const int64_t bytes = ph * pw * g->in_c;
+  if (g->out_h < 1 || g->out_w < 1 || bytes > ((int64_t)1 << 24)) return 0;
+  return ((size_t)bytes + 15u) & ~(size_t)15u;
+}
+
 size_t mote_conv2d_s8_avx512_scratch_bytes(const mote_conv_geom *g) {
   const int32_t k4 = (int32_t)((conv_k(g) + 3) & ~3);
+  const size_t img = implicit_bytes(g);
+  if (img) return img + (size_t)(k4 / 4) * sizeof(int32_t);
   return (size_t)block_rows(g, k4) * (size_t)k4;
 }
 
@@ -155,6 +173,57 @@ void mote_conv2d_s8_avx512(const mote_conv_geom *geom,
   o.offset = p->output_offset;
   o.act_min = p->act_min;
   o.act_max = p->act_max;
+  const size_t img = implicit_bytes(g);
+  if (img) {
+    /* Implicit GEMM: the padded u8 image of every window of this call,
+     * then each output row reads its windows in place through koff. */
+    const int32_t c = g->in_c, fw = g->filt_w;
+    const int32_t ph =
+        (g->out_h - 1) * g->stride_h + (g->filt_h - 1) * g->dil_h + 1;
+    const int32_t pw = (g->out_w - 1) * g->stride_w + (fw - 1) * g->dil_w + 1;
+    const ptrdiff_t prow = (ptrdiff_t)pw * c;
+    int32_t *koff = (int32_t *)(void *)(scratch + img);
+    for (int32_t s = 0; s < k4 / 4; s++) {
+      const int32_t k = 4 * s, fy = k / (fw * c), rem = k % (fw * c);
+      koff[s] = (int32_t)(fy * g->dil_h * prow +
+                          (ptrdiff_t)(rem / c) * g->dil_w * c + rem % c);
+    }
+    /* Columns of the padded image inside the input: [xa, xb). */
+    int32_t xa = g->pad_w < 0 ? 0 : (g->pad_w < pw ? g->pad_w : pw);
+    int32_t xb = g->in_w + g->pad_w < pw ? g->in_w + g->pad_w : pw;
+    if (xb < xa) xb = xa;
+    const int uniform =
+        (ptrdiff_t)g->stride_h * pw == (ptrdiff_t)g->out_w * g->stride_w;
+    for (int32_t b = 0; b < g->batches; b++) {
+      const int8_t *in_b = input + b * in_img;
+      for (int32_t y = 0; y < ph; y++) {
+        uint8_t *row = scratch + y * prow;
+        const int32_t iy = y - g->pad_h;
+        if (iy < 0 || iy >= g->in_h) {
+          mote_avx512_fill_u8(row, padv, (int32_t)prow);
+          continue;
+        }
+        mote_avx512_fill_u8(row, padv, xa * c);
+        mote_avx512_flip_u8(
+            row + xa * c, in_b + ((ptrdiff_t)iy * g->in_w + xa - g->pad_w) * c,
+            (xb - xa) * c);
+        mote_avx512_fill_u8(row + xb * c, padv, (pw - xb) * c);
+      }
+      int8_t *out_b = output + (ptrdiff_t)b * g->out_h * g->out_w * g->out_c;
+      if (uniform) {
+        mote_gemm_s8_avx512(pk, scratch, g->out_h * g->out_w,
+                            (ptrdiff_t)g->stride_w * c, koff, &o, out_b,
+                            g->out_c);
+        continue;
+      }
+      for (int32_t oy = 0; oy < g->out_h; oy++)
+        mote_gemm_s8_avx512(pk, scratch + (ptrdiff_t)oy * g->stride_h * prow,
+                            g->out_w, (ptrdiff_t)g->stride_w * c, koff, &o,
+                            out_b + (ptrdiff_t)oy * g->out_w * g->out_c,
+                            g->out_c);
+    }
+    return;
+  }
   int32_t b = 0, oy = 0, ox = 0;
   for (int64_t p0 = 0; p0 < pix; p0 += mb) {
     const int32_t rows = pix - p0 < mb ? (int32_t)(pix - p0) : mb;
@@ -170,7 +239,7 @@ void mote_conv2d_s8_avx512(const mote_conv_geom *geom,
         }
       }
     }
-    mote_gemm_s8_avx512(pk, scratch, rows, k4, &o,
+    mote_gemm_s8_avx512(pk, scratch, rows, k4, NULL, &o,
                         output + (ptrdiff_t)p0 * g->out_c, g->out_c);
   }
 }

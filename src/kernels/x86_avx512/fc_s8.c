@@ -55,7 +55,7 @@ void mote_fc_s8_avx512(const mote_fc_dims *dims, const mote_fc_q_params *params,
       mote_gemm_s8_to_u8(dst, input + (ptrdiff_t)(b0 + r) * depth, depth);
       for (int32_t i = depth; i < k4; i++) dst[i] = 0;
     }
-    mote_gemm_s8_avx512(pk, scratch, rows, k4, &o,
+    mote_gemm_s8_avx512(pk, scratch, rows, k4, NULL, &o,
                         output + (ptrdiff_t)b0 * n.units, n.units);
   }
 }

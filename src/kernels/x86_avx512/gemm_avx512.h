@@ -69,11 +69,13 @@ typedef struct mote_gemm_s8_out {
 /*
 ** out[r * out_stride + j] = requant(bias[j] + sum_i a[r * a_stride + i] *
 ** w[j][i]) for r < rows, j < pk->n: `a` holds u8 rows (x ^ 0x80) of at
-** least pk->k4 bytes each (bytes k .. k4-1 zero), a_stride a multiple of 4.
-** Reads only the packed weights; writes only the rows x n outputs.
+** least pk->k4 bytes each (bytes k .. k4-1 zero). With koff (implicit
+** GEMM, no im2col), depth step s (bytes 4s .. 4s+3) of row r is read at
+** a + r * a_stride + koff[s] instead of a + r * a_stride + 4s. Reads only
+** the packed weights; writes only the rows x n outputs.
 */
 void mote_gemm_s8_avx512(const mote_gemm_s8_packed *pk, const uint8_t *a,
-                         int32_t rows, ptrdiff_t a_stride,
+                         int32_t rows, ptrdiff_t a_stride, const int32_t *koff,
                          const mote_gemm_s8_out *o, int8_t *out,
                          ptrdiff_t out_stride);
 

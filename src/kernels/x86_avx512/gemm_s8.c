@@ -109,9 +109,9 @@ static inline void store16(__m512i acc, const gemm_cols *c, int j,
 
 /* R rows x NB channel blocks (R <= 8, NB <= 2). */
 static inline __attribute__((always_inline)) void tile(
-    const int R, const int NB, const uint8_t *a, ptrdiff_t as, const int8_t *w,
-    ptrdiff_t wb, int32_t k4, const gemm_cols *c, const mote_gemm_s8_out *o,
-    int8_t *out, ptrdiff_t os) {
+    const int R, const int NB, const int32_t *koff, const uint8_t *a,
+    ptrdiff_t as, const int8_t *w, ptrdiff_t wb, int32_t k4, const gemm_cols *c,
+    const mote_gemm_s8_out *o, int8_t *out, ptrdiff_t os) {
   __m512i acc[8][2];
   for (int r = 0; r < R; r++)
     for (int j = 0; j < NB; j++) acc[r][j] = c->bias[j];
@@ -120,7 +120,7 @@ static inline __attribute__((always_inline)) void tile(
     for (int j = 0; j < NB; j++)
       wv[j] = _mm512_load_si512(w + j * wb + (ptrdiff_t)k * 16);
     for (int r = 0; r < R; r++) {
-      __m512i av = bcast4(a + r * as + k);
+      __m512i av = bcast4(a + r * as + (koff ? koff[k / 4] : k));
       for (int j = 0; j < NB; j++)
         acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], av, wv[j]);
     }
@@ -159,11 +159,14 @@ static inline __attribute__((always_inline)) void gemv(
 }
 
 #define GEMM_TILE(R, NB)                                                       \
-  static void tile_##R##_##NB(const uint8_t *a, ptrdiff_t as, const int8_t *w, \
-                              ptrdiff_t wb, int32_t k4, const gemm_cols *c,    \
-                              const mote_gemm_s8_out *o, int8_t *out,          \
-                              ptrdiff_t os) {                                  \
-    tile(R, NB, a, as, w, wb, k4, c, o, out, os);                              \
+  static void tile_##R##_##NB(                                                 \
+      const int32_t *koff, const uint8_t *a, ptrdiff_t as, const int8_t *w,    \
+      ptrdiff_t wb, int32_t k4, const gemm_cols *c, const mote_gemm_s8_out *o, \
+      int8_t *out, ptrdiff_t os) {                                             \
+    if (koff)                                                                  \
+      tile(R, NB, koff, a, as, w, wb, k4, c, o, out, os);                      \
+    else                                                                       \
+      tile(R, NB, NULL, a, as, w, wb, k4, c, o, out, os);                      \
   }
 GEMM_TILE(1, 1)
 GEMM_TILE(2, 1)
@@ -182,12 +185,12 @@ GEMM_TILE(6, 2)
 GEMM_TILE(7, 2)
 GEMM_TILE(8, 2)
 
-typedef void (*tile_fn)(const uint8_t *, ptrdiff_t, const int8_t *, ptrdiff_t,
-                        int32_t, const gemm_cols *, const mote_gemm_s8_out *,
-                        int8_t *, ptrdiff_t);
+typedef void (*tile_fn)(const int32_t *, const uint8_t *, ptrdiff_t,
+                        const int8_t *, ptrdiff_t, int32_t, const gemm_cols *,
+                        const mote_gemm_s8_out *, int8_t *, ptrdiff_t);
 
 void mote_gemm_s8_avx512(const mote_gemm_s8_packed *pk, const uint8_t *a,
-                         int32_t rows, ptrdiff_t a_stride,
+                         int32_t rows, ptrdiff_t a_stride, const int32_t *koff,
                          const mote_gemm_s8_out *o, int8_t *out,
                          ptrdiff_t out_stride) {
   static const tile_fn tiles[2][8] = {{tile_1_1, tile_2_1, tile_3_1, tile_4_1,
@@ -201,7 +204,8 @@ void mote_gemm_s8_avx512(const mote_gemm_s8_packed *pk, const uint8_t *a,
   const int32_t *bias =
       (const int32_t *)(const void *)((const uint8_t *)pk + pk->bias_at);
   const int8_t *w = (const int8_t *)pk + pk->w_at;
-  const int nbmax = rows == 1 ? 4 : 2;
+  const int gemv1 = rows == 1 && !koff;
+  const int nbmax = gemv1 ? 4 : 2;
   gemm_cols c;
   for (int32_t cb = 0; cb < nblk;) {
     const int nb = nblk - cb < nbmax ? (int)(nblk - cb) : nbmax;
@@ -214,7 +218,7 @@ void mote_gemm_s8_avx512(const mote_gemm_s8_packed *pk, const uint8_t *a,
     }
     const int8_t *wc = w + (ptrdiff_t)cb * wb;
     int8_t *oc0 = out + (ptrdiff_t)cb * 16;
-    if (rows == 1) {
+    if (gemv1) {
       switch (nb) {
         case 1:
           gemv(1, a, wc, wb, k4, &c, &oc, oc0);
@@ -231,11 +235,12 @@ void mote_gemm_s8_avx512(const mote_gemm_s8_packed *pk, const uint8_t *a,
     } else {
       int32_t r = 0;
       for (; r + 8 <= rows; r += 8)
-        tiles[nb - 1][7](a + (ptrdiff_t)r * a_stride, a_stride, wc, wb, k4, &c,
-                         &oc, oc0 + (ptrdiff_t)r * out_stride, out_stride);
+        tiles[nb - 1][7](koff, a + (ptrdiff_t)r * a_stride, a_stride, wc, wb,
+                         k4, &c, &oc, oc0 + (ptrdiff_t)r * out_stride,
+                         out_stride);
       if (r < rows)
         tiles[nb - 1][rows - r - 1](
-            a + (ptrdiff_t)r * a_stride, a_stride, wc, wb, k4, &c, &oc,
+            koff, a + (ptrdiff_t)r * a_stride, a_stride, wc, wb, k4, &c, &oc,
             oc0 + (ptrdiff_t)r * out_stride, out_stride);
     }
     cb += nb;
