@@ -6,7 +6,8 @@
 ** 4 depth bytes loads NB weight vectors (16 channels x 4 bytes), broadcasts
 ** the 4 activation bytes of each row and issues R x NB vpdpbusd. Rows come
 ** 8 at a time (16 accumulators with NB = 2), the rest as one smaller tile;
-** a single row (FC with one batch: a GEMV) takes 4 channel blocks and two
+** at most 8 channels put two rows in one accumulator (pixel pairs); a
+** single row (FC with one batch: a GEMV) takes 4 channel blocks and two
 ** accumulator sets (even and odd depth steps) to hide vpdpbusd latency.
 ** Channel counts that are not a multiple of 16 use zero-padded weights and
 ** masked stores.
@@ -79,6 +80,12 @@ const mote_gemm_s8_packed *mote_gemm_s8_pack_avx512(
     }
     uint32_t bj = (j < n && bias) ? (uint32_t)bias[j] : 0u;
     b[j] = (int32_t)(bj + corr * sum);
+  }
+  if (n <= 8) {
+    /* Lanes 8..15 repeat lanes 0..7: the pixel-pair tiles use them. */
+    for (int32_t i = 0; i < k4 / 4; i++)
+      memcpy(dst + i * 64 + 32, dst + i * 64, 32);
+    memcpy(b + 8, b, 8 * sizeof(int32_t));
   }
   return pk;
 }
@@ -158,6 +165,64 @@ static inline __attribute__((always_inline)) void gemv(
     store16(_mm512_add_epi32(acc[j], acc2[j]), c, j, o, out + j * 16);
 }
 
+/*
+** At most 8 channels: P pairs of rows in one accumulator each, lanes 0..7
+** row 2i and lanes 8..15 row 2i+1 (the packer repeated the weights and
+** bias of channels 0..7 in lanes 8..15), halving the vpdpbusd count.
+*/
+static inline __attribute__((always_inline)) void tile_pairs(
+    const int P, const int32_t *koff, const uint8_t *a, ptrdiff_t as,
+    const int8_t *w, int32_t k4, const gemm_cols *c, const mote_gemm_s8_out *o,
+    int8_t *out, ptrdiff_t os, __mmask16 m) {
+  __m512i acc[8];
+  for (int i = 0; i < P; i++) acc[i] = c->bias[0];
+  for (int32_t k = 0; k < k4; k += 4) {
+    const __m512i wv = _mm512_load_si512(w + (ptrdiff_t)k * 16);
+    const ptrdiff_t ko = koff ? koff[k / 4] : k;
+    for (int i = 0; i < P; i++) {
+      int32_t x0, x1;
+      memcpy(&x0, a + 2 * i * as + ko, 4);
+      memcpy(&x1, a + (2 * i + 1) * as + ko, 4);
+      const __m512i av =
+          _mm512_inserti64x4(_mm512_set1_epi32(x0), _mm256_set1_epi32(x1), 1);
+      acc[i] = _mm512_dpbusd_epi32(acc[i], av, wv);
+    }
+  }
+  const __m512i mult = _mm512_shuffle_i64x2(c->mult[0], c->mult[0], 0x44);
+  const __m512i shift = _mm512_shuffle_i64x2(c->shift[0], c->shift[0], 0x44);
+  for (int i = 0; i < P; i++) {
+    __m512i v = mote_avx512_requant(acc[i], mult, shift, o->offset, o->act_min,
+                                    o->act_max);
+    _mm512_mask_cvtsepi32_storeu_epi8(out + 2 * i * os, m, v);
+    _mm512_mask_cvtsepi32_storeu_epi8(out + (2 * i + 1) * os, m,
+                                      _mm512_shuffle_i64x2(v, v, 0xEE));
+  }
+}
+
+#define GEMM_PAIRS(P)                                                         \
+  static void pairs_##P(const int32_t *koff, const uint8_t *a, ptrdiff_t as,  \
+                        const int8_t *w, int32_t k4, const gemm_cols *c,      \
+                        const mote_gemm_s8_out *o, int8_t *out, ptrdiff_t os, \
+                        __mmask16 m) {                                        \
+    if (koff)                                                                 \
+      tile_pairs(P, koff, a, as, w, k4, c, o, out, os, m);                    \
+    else                                                                      \
+      tile_pairs(P, NULL, a, as, w, k4, c, o, out, os, m);                    \
+  }
+GEMM_PAIRS(1)
+GEMM_PAIRS(2)
+GEMM_PAIRS(3)
+GEMM_PAIRS(4)
+GEMM_PAIRS(5)
+GEMM_PAIRS(6)
+GEMM_PAIRS(7)
+GEMM_PAIRS(8)
+
+typedef void (*pairs_fn)(const int32_t *, const uint8_t *, ptrdiff_t,
+                         const int8_t *, int32_t, const gemm_cols *,
+                         const mote_gemm_s8_out *, int8_t *, ptrdiff_t,
+                         __mmask16);
+
 #define GEMM_TILE(R, NB)                                                       \
   static void tile_##R##_##NB(                                                 \
       const int32_t *koff, const uint8_t *a, ptrdiff_t as, const int8_t *w,    \
@@ -218,7 +283,23 @@ void mote_gemm_s8_avx512(const mote_gemm_s8_packed *pk, const uint8_t *a,
     }
     const int8_t *wc = w + (ptrdiff_t)cb * wb;
     int8_t *oc0 = out + (ptrdiff_t)cb * 16;
-    if (gemv1) {
+    if (n <= 8 && rows >= 2) {
+      static const pairs_fn pairs[8] = {pairs_1, pairs_2, pairs_3, pairs_4,
+                                        pairs_5, pairs_6, pairs_7, pairs_8};
+      int32_t r = 0;
+      for (; r + 16 <= rows; r += 16)
+        pairs[7](koff, a + (ptrdiff_t)r * a_stride, a_stride, wc, k4, &c, &oc,
+                 oc0 + (ptrdiff_t)r * out_stride, out_stride, c.m[0]);
+      if (r + 2 <= rows) {
+        const int np = (rows - r) / 2;
+        pairs[np - 1](koff, a + (ptrdiff_t)r * a_stride, a_stride, wc, k4, &c,
+                      &oc, oc0 + (ptrdiff_t)r * out_stride, out_stride, c.m[0]);
+        r += 2 * np;
+      }
+      if (r < rows)
+        tiles[0][0](koff, a + (ptrdiff_t)r * a_stride, a_stride, wc, wb, k4, &c,
+                    &oc, oc0 + (ptrdiff_t)r * out_stride, out_stride);
+    } else if (gemv1) {
       switch (nb) {
         case 1:
           gemv(1, a, wc, wb, k4, &c, &oc, oc0);
