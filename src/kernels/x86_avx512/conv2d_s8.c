@@ -1,5 +1,13 @@
 /*
-** CONV_2D int8 with AVX-512 VNNI: im2col + GEMM (gemm_s8.c).
+** CONV_2D int8 with AVX-512 VNNI: GEMM (gemm_s8.c) over the output pixels.
+**
+** Implicit GEMM when every 4-byte depth step of a window is contiguous in
+** the input (channels a multiple of 4, or filter rows of a multiple of 4
+** bytes without horizontal dilation): the windows of this call are copied
+** once into a padded u8 image (x ^ 0x80, the input zero point ^ 0x80
+** around it), and the GEMM reads each pixel's steps in place at the
+** pixel's corner plus a per-step offset table: no per-pixel copies.
+** Otherwise im2col, as follows.
 **
 ** Output pixels are taken in blocks (all batches and rows flattened, so a
 ** block may span rows and images); the receptive field of each pixel is
