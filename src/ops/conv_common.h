@@ -15,8 +15,9 @@
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/conv_avx2.h"
 #endif
-#if defined(MOTE_HAVE_AVX512) /* depthwise int8 (dw512) */
-#include "../kernels/x86_avx512/dwconv_avx512.h"
+#if defined(MOTE_HAVE_AVX512)
+#include "../kernels/x86_avx512/conv_avx512.h"   /* VNNI GEMM */
+#include "../kernels/x86_avx512/dwconv_avx512.h" /* depthwise, in_c > 1 */
 #endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
 
@@ -40,13 +41,14 @@ typedef struct mote_conv_data {
     mote_conv_f32_params f;
     mote_conv_hybrid_params h;
   } p;
+  const void *pk; /* weights packed at prepare for `kern`, or NULL */
   uint8_t kind;
   uint8_t isa;     /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
-  uint8_t kern;    /* MOTE_ISA_* value of the kernel chosen at prepare, 0:
-                      eval picks (so far set for depthwise int8 only) */
+  uint8_t kern;    /* MOTE_ISA_* value of the kernel chosen at prepare, or 0:
+                      chosen at eval (AVX2, DSP or reference) */
+  uint8_t vnni;    /* 1: pk holds VNNI-packed weights (mote_gemm_s8) */
   uint16_t slices; /* row slices run as parallel tasks (1: no split) */
   uint32_t slot;   /* scratch bytes of one slice */
-  const void *packed; /* kernel's filter copy made at prepare, or NULL */
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -329,6 +331,40 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   if (kind == MOTE_CONV_K_HYBRID)
     scratch = MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(float)) +
               MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
+  /* int8 kernels fixed here, where the shape is known; the decisions read
+   * no tensor data, so both passes make the same requests. AVX-512: VNNI
+   * GEMM with weights packed once (CONV_2D, and DEPTHWISE with one input
+   * channel), or the depthwise kernel with its filter widened once. */
+  uint8_t kern = 0;
+  void *pk = NULL;
+  int use512 = 0; /* 1: VNNI GEMM, 2: depthwise */
+  if (kind == MOTE_CONV_K_S8) {
+    const uint32_t isa = mote_isa_allowed(ctx->m->ops->isa_mask);
+    (void)isa;
+    if (depthwise) {
+      kern = MOTE_ISA_REF;
+#if defined(MOTE_HAVE_AVX2)
+      if ((isa & MOTE_ISA_AVX2) && mote_dwconv2d_s8_avx2_supported(&g))
+        kern = MOTE_ISA_AVX2;
+#endif
+    }
+#if defined(MOTE_HAVE_AVX512)
+    const int consts = filt.is_const && (!has_bias || bias.is_const);
+    if ((isa & MOTE_ISA_AVX512) && consts &&
+        (depthwise ? mote_dwconv2d_s8_c1_avx512_supported(&g)
+                   : mote_conv2d_s8_avx512_supported(&g))) {
+      size_t s512 = mote_conv2d_s8_avx512_scratch_bytes(&g);
+      use512 = 1;
+      pk = mote_persist(ctx, mote_conv2d_s8_avx512_pack_bytes(&g));
+      if (s512 > scratch) scratch = s512; /* covers a fallback's needs too */
+    } else if (depthwise && (isa & MOTE_ISA_AVX512) && !filter_s4 &&
+               filt.is_const &&
+               mote_dwconv2d_s8_avx512_supported(&g, -in.zero_point)) {
+      use512 = 2;
+      pk = mote_persist(ctx, mote_dwconv2d_s8_avx512_packed_bytes(&g));
+    }
+#endif
+  }
   /* Worker threads: big enough single-batch convolutions split their
    * output rows into one task per worker, each with its own scratch. */
   const uint32_t slices = mote_conv_slices(ctx, &g);
@@ -337,27 +373,8 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   else
     scratch = MOTE_CONV_ALIGN8(scratch);
   if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch * slices));
-  uint8_t kern = 0;
-  void *packed = NULL;
-  if (depthwise && kind == MOTE_CONV_K_S8) {
-    /* Depthwise int8: choose the kernel here, where the shape is known. */
-    const uint32_t isa = mote_isa_allowed(ctx->m->ops->isa_mask);
-    kern = MOTE_ISA_REF;
-#if defined(MOTE_HAVE_AVX2)
-    if ((isa & MOTE_ISA_AVX2) && mote_dwconv2d_s8_avx2_supported(&g))
-      kern = MOTE_ISA_AVX2;
-#endif
-#if defined(MOTE_HAVE_AVX512) /* dw512: filter re-laid out once */
-    if ((isa & MOTE_ISA_AVX512) && !filter_s4 && filt.is_const &&
-        mote_dwconv2d_s8_avx512_supported(&g, -in.zero_point)) {
-      kern = MOTE_ISA_AVX512;
-      packed = mote_persist(ctx, mote_dwconv2d_s8_avx512_packed_bytes(&g));
-    }
-#endif
-    (void)isa;
-  }
   if (ctx->measuring) return MOTE_OK;
-  if (!mem || (kern == MOTE_ISA_AVX512 && (!packed || !filt.data)))
+  if (!mem || (use512 && !pk))
     return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
                      "persistent memory for the op", 1, 0);
 
@@ -391,11 +408,22 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     q->act_max = act_max_q;
   }
   d->kern = kern;
-#if defined(MOTE_HAVE_AVX512) /* dw512 */
-  if (kern == MOTE_ISA_AVX512) {
-    mote_dwconv2d_s8_avx512_pack(&g, &d->p.q, (const int8_t *)filt.data,
-                                 packed);
-    d->packed = packed;
+#if defined(MOTE_HAVE_AVX512)
+  if (use512 == 1) { /* pack (NULL, e.g. no data: the eval-time kernels) */
+    const int32_t io = -in.zero_point;
+    const int32_t *b32 = has_bias ? (const int32_t *)bias.data : NULL;
+    d->pk = depthwise ? mote_dwconv2d_s8_c1_avx512_pack(pk, &g, filt.data,
+                                                        filter_s4, b32, io)
+                      : mote_conv2d_s8_avx512_pack(pk, &g, filt.data, filter_s4,
+                                                   b32, io);
+    if (d->pk && (!has_bias || b32)) {
+      d->kern = MOTE_ISA_AVX512;
+      d->vnni = 1;
+    }
+  } else if (use512 == 2 && filt.data) {
+    mote_dwconv2d_s8_avx512_pack(&g, &d->p.q, (const int8_t *)filt.data, pk);
+    d->pk = pk;
+    d->kern = MOTE_ISA_AVX512;
   }
 #endif
   node->data = d;
@@ -440,6 +468,14 @@ static inline mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
                             (const float *)bias, (float *)out);
       return MOTE_OK;
     case MOTE_CONV_K_S8: {
+#if defined(MOTE_HAVE_AVX512)
+      if (d->vnni) { /* weights packed at prepare */
+        mote_conv2d_s8_avx512(&g, &d->p.q, (const mote_gemm_s8_packed *)d->pk,
+                              (const int8_t *)in, (int8_t *)out,
+                              (uint8_t *)node->scratch);
+        return MOTE_OK;
+      }
+#endif
       const int8_t *w = (const int8_t *)filt;
       if (tfilt.type == MOTE_INT4) {
         int8_t *un = (int8_t *)node->scratch;
@@ -449,7 +485,7 @@ static inline mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
       }
 #if defined(MOTE_HAVE_AVX512) /* dw512 */
       if (depthwise && d->kern == MOTE_ISA_AVX512) {
-        mote_dwconv2d_s8_avx512(&g, &d->p.q, d->packed, (const int8_t *)in,
+        mote_dwconv2d_s8_avx512(&g, &d->p.q, d->pk, (const int8_t *)in,
                                 (const int32_t *)bias, (int8_t *)out);
         return MOTE_OK;
       }

@@ -23,6 +23,9 @@
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/fc_avx2.h"
 #endif
+#if defined(MOTE_HAVE_AVX512)
+#include "../kernels/x86_avx512/fc_avx512.h"
+#endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
 
 enum { FC_F32 = 0, FC_HYBRID, FC_S8, FC_S8W4, FC_S16, FC_S16_ACC32 };
@@ -41,8 +44,11 @@ typedef struct fc_data {
     mote_fc_hybrid_params h;
   } p;
   mote_fc_dims n;
+  const void *pk; /* weights packed at prepare for `kern`, or NULL */
   uint8_t kind;
-  uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t isa;  /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t kern; /* kernel fixed at prepare: MOTE_ISA_AVX512 (packed VNNI
+                 * int8/int4), or 0: chosen at eval (AVX2, DSP or ref) */
 } fc_data;
 
 static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
@@ -265,6 +271,23 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   uint8_t *mem = (uint8_t *)mote_persist(ctx, sizeof(fc_data) + arr);
   if (kind == FC_HYBRID)
     MOTE_TRY(mote_request_scratch(ctx, node, (size_t)depth));
+#if defined(MOTE_HAVE_AVX512)
+  /* ---- AVX-512 VNNI int8 (int8 or int4 weights): constant weights packed
+   * once (persistent), u8 input rows in scratch; the same requests in both
+   * passes (the decision reads no tensor data). ---- */
+  mote_fc_dims n512 = {batches, depth, units};
+  uint8_t *pk512 = NULL;
+  const int use512 =
+      (kind == FC_S8 || kind == FC_S8W4) && w.is_const &&
+      (!has_bias || bias.is_const) &&
+      (mote_isa_allowed(ctx->m->ops->isa_mask) & MOTE_ISA_AVX512) &&
+      mote_fc_s8_avx512_pack_bytes(&n512) > 0;
+  if (use512) {
+    pk512 = (uint8_t *)mote_persist(ctx, mote_fc_s8_avx512_pack_bytes(&n512));
+    MOTE_TRY(mote_request_scratch(ctx, node,
+                                  mote_fc_s8_avx512_scratch_bytes(&n512)));
+  }
+#endif
   if (!mem) return MOTE_OK;
 
   fc_data *d = (fc_data *)(void *)mem;
@@ -302,6 +325,15 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   q->output_offset = out.type == MOTE_INT8 ? out.zero_point : 0;
   q->act_min = act_min;
   q->act_max = act_max;
+#if defined(MOTE_HAVE_AVX512)
+  if (use512) { /* NULL (weights + zero point outside int8): eval-time kernels
+                 */
+    const int32_t *b32 = has_bias ? (const int32_t *)bias.data : NULL;
+    d->pk =
+        mote_fc_s8_avx512_pack(pk512, &n512, q, w.data, kind == FC_S8W4, b32);
+    if (d->pk && (!has_bias || b32)) d->kern = MOTE_ISA_AVX512;
+  }
+#endif
   return MOTE_OK;
 }
 
@@ -330,6 +362,20 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
                          (int8_t *)node->scratch);
       break;
     case FC_S8:
+    case FC_S8W4:
+#if defined(MOTE_HAVE_AVX512)
+      if (d->kern == MOTE_ISA_AVX512) { /* weights packed at prepare */
+        mote_fc_s8_avx512(n, &d->p.q, (const mote_gemm_s8_packed *)d->pk,
+                          (const int8_t *)in, (int8_t *)out,
+                          (uint8_t *)node->scratch);
+        break;
+      }
+#endif
+      if (d->kind == FC_S8W4) {
+        mote_fc_s8w4_ref(n, &d->p.q, (const int8_t *)in, (const uint8_t *)w,
+                         (const int32_t *)bias, (int8_t *)out);
+        break;
+      }
 #if defined(MOTE_HAVE_AVX2)
       if ((d->isa & MOTE_ISA_AVX2) && mote_fc_s8_avx2_supported(n)) {
         mote_fc_s8_avx2(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
@@ -344,10 +390,6 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 #endif
       mote_fc_s8_ref(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
                      (const int32_t *)bias, (int8_t *)out);
-      break;
-    case FC_S8W4:
-      mote_fc_s8w4_ref(n, &d->p.q, (const int8_t *)in, (const uint8_t *)w,
-                       (const int32_t *)bias, (int8_t *)out);
       break;
     case FC_S16:
       mote_fc_s16_ref(n, &d->p.q, (const int16_t *)in, (const int8_t *)w,
