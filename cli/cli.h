@@ -24,6 +24,13 @@ int cli_exit_for(mote_status st);
  * (0 on success). */
 int cli_load(host_model *hm, const char *path);
 
+/* The arena hm's model needs with the reference kernels only (the
+ * portable figure, as on a microcontroller); hm->arena_len if unknown. */
+size_t cli_arena_ref(const host_model *hm);
+
+/* The most common non-reference kernel of hm's ops ("avx512"), or "ref". */
+const char *cli_best_kernel(const host_model *hm);
+
 /* Print the runtime error of hm as "mote: PATH: ..." to stderr. */
 void cli_print_error(const char *path, const mote_error *e);
 

@@ -226,11 +226,19 @@ int cmd_classify(int argc, char **argv) {
     free(px);
   }
   if (rc == 0 && nimg > 0) {
-    size_t ram = hm.arena_len + sizeof(mote_model);
+    /* RAM of the portable kernels (what a microcontroller build needs);
+     * the host's optimised kernels may add packed weights and scratch. */
+    size_t ref = cli_arena_ref(&hm);
+    size_t ram = ref + sizeof(mote_model);
     printf(
         "\nmodel %s: %zu bytes of flash (weights and graph), %zu bytes of "
         "RAM (arena %zu + model struct %zu), median invoke %.0f us\n",
-        path, hm.fb_len, ram, hm.arena_len, sizeof(mote_model), all_med / nimg);
+        path, hm.fb_len, ram, ref, sizeof(mote_model), all_med / nimg);
+    if (hm.arena_len != ref)
+      printf(
+          "(here the %s kernels use an arena of %zu bytes: weights packed "
+          "for them at init)\n",
+          cli_best_kernel(&hm), hm.arena_len);
   }
   free(x);
   free(p);

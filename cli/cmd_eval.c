@@ -50,7 +50,7 @@ typedef struct eval_report {
   int fashion;
   const confusion *cm;
   double mean_us;
-  size_t arena, ram, flash;
+  size_t arena, ram, ram_ref, flash;
   char in_shape[128], out_shape[128];
 } eval_report;
 
@@ -91,8 +91,8 @@ static void print_json(const eval_report *r) {
   }
   printf(
       "], \"mean_latency_us\": %.3f, \"arena_bytes\": %zu, \"ram_bytes\": "
-      "%zu, \"flash_bytes\": %zu}\n",
-      r->mean_us, r->arena, r->ram, r->flash);
+      "%zu, \"ram_bytes_ref\": %zu, \"flash_bytes\": %zu}\n",
+      r->mean_us, r->arena, r->ram, r->ram_ref, r->flash);
 }
 
 static void print_text(const eval_report *r) {
@@ -123,6 +123,11 @@ static void print_text(const eval_report *r) {
          (unsigned long long)cm->total);
   printf("ram:      %zu bytes (ram_bytes: arena %zu + %zu-byte mote_model)\n",
          r->ram, r->arena, r->ram - r->arena);
+  if (r->ram_ref != r->ram)
+    printf(
+        "          %zu bytes with the reference kernels (ram_bytes_ref, "
+        "as on a microcontroller)\n",
+        r->ram_ref);
   printf("flash:    %zu bytes (model file)\n", r->flash);
 }
 
@@ -224,6 +229,7 @@ int cmd_eval(int argc, char **argv) {
   r.mean_us = cm.total ? spent / (double)cm.total : 0.0;
   r.arena = hm.arena_len;
   r.ram = hm.arena_len + sizeof(mote_model);
+  r.ram_ref = cli_arena_ref(&hm) + sizeof(mote_model);
   r.flash = hm.fb_len;
   mote_tensor t;
   mote_model_input(&hm.m, 0, &t);

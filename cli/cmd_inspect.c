@@ -311,10 +311,11 @@ int cmd_inspect(int argc, char **argv) {
             "  ],\n  \"params\": %llu,\n  \"weight_bytes\": %llu,\n"
             "  \"macs\": %llu,\n  \"arena_bytes\": %zu,\n"
             "  \"ram_bytes\": %zu,\n  \"persistent_bytes\": %zu,\n"
-            "  \"planned_bytes\": %zu,\n  \"model_bytes\": %zu\n}\n",
+            "  \"planned_bytes\": %zu,\n  \"model_bytes\": %zu,\n"
+            "  \"ram_bytes_ref\": %zu\n}\n",
             (unsigned long long)s.params, (unsigned long long)s.weight_bytes,
             (unsigned long long)s.macs, arena, ram, m->persist_bytes,
-            m->plan_bytes, hm.fb_len);
+            m->plan_bytes, hm.fb_len, cli_arena_ref(&hm) + sizeof(mote_model));
   } else {
     char sh[128], q[128];
     fprintf(o, "model: %s (%zu bytes)\n\noperators (execution order):\n", path,
@@ -360,10 +361,12 @@ int cmd_inspect(int argc, char **argv) {
             "\n\nparams:       %llu\nweight_bytes: %llu\nmacs:         %llu\n"
             "arena_bytes:  %zu (persistent %zu: tables, state, op data; "
             "planned %zu: activations, scratch)\n"
-            "ram_bytes:    %zu (arena + %zu-byte mote_model)\n",
+            "ram_bytes:    %zu (arena + %zu-byte mote_model)\n"
+            "ram_bytes_ref: %zu (the same with the reference kernels, as on "
+            "a microcontroller)\n",
             (unsigned long long)s.params, (unsigned long long)s.weight_bytes,
             (unsigned long long)s.macs, arena, m->persist_bytes, m->plan_bytes,
-            ram, sizeof(mote_model));
+            ram, sizeof(mote_model), cli_arena_ref(&hm) + sizeof(mote_model));
   }
   host_model_free(&hm);
   return 0;

@@ -55,6 +55,34 @@ int cli_exit_for(mote_status st) {
   }
 }
 
+size_t cli_arena_ref(const host_model *hm) {
+  mote_op_table t = *mote_ops_all();
+  t.isa_mask = MOTE_ISA_REF;
+  size_t need = 0;
+  if (mote_arena_required(hm->fb, hm->fb_len, &t, &need, NULL) != MOTE_OK)
+    return hm->arena_len;
+  return need;
+}
+
+const char *cli_best_kernel(const host_model *hm) {
+  const char *best = "ref";
+  uint32_t most = 0, n = mote_model_op_count(&hm->m);
+  for (uint32_t i = 0; i < n; i++) {
+    const char *k = mote_model_op_kernel(&hm->m, i);
+    uint32_t c = 0;
+    if (!k || strcmp(k, "ref") == 0) continue;
+    for (uint32_t j = 0; j < n; j++) {
+      const char *o = mote_model_op_kernel(&hm->m, j);
+      c += o && strcmp(o, k) == 0;
+    }
+    if (c > most) {
+      most = c;
+      best = k;
+    }
+  }
+  return best;
+}
+
 void cli_print_error(const char *path, const mote_error *e) {
   char msg[512];
   mote_error_format(e, msg, sizeof msg);

@@ -14,10 +14,12 @@ ev=$("$MOTE" eval "$M" --dataset fashion-mnist --json) || bad "mote eval failed"
 # First occurrence of a top-level key (per-class entries come later).
 key() { echo "$ev" | grep -o "\"$1\": *[0-9.]*" | head -1 | sed 's/.*: *//'; }
 acc=$(key accuracy)
-ram=$(key ram_bytes)
-echo "accuracy $acc, ram_bytes $ram"
+# RAM is the portable figure (reference kernels, as on a microcontroller):
+# a host's optimised kernels may add weights packed for them.
+ram=$(key ram_bytes_ref)
+echo "accuracy $acc, ram_bytes_ref $ram"
 awk "BEGIN{exit !($acc >= 0.91)}" && ok || bad "accuracy $acc < 0.91"
-[ "$ram" -le 16384 ] && ok || bad "ram_bytes $ram > 16384"
+[ "$ram" -le 16384 ] && ok || bad "ram_bytes_ref $ram > 16384"
 wb=$("$MOTE" inspect "$M" --json | sed -n 's/.*"weight_bytes": *\([0-9]*\).*/\1/p')
 echo "weight_bytes $wb"
 [ "$wb" -le 32768 ] && ok || bad "weight_bytes $wb > 32768"

@@ -201,7 +201,7 @@ static int test_conv(int cases, int depthwise) {
     const mote_gemm_s8_packed *pk =
         depthwise
             ? mote_dwconv2d_s8_c1_avx512_pack(mem, &g, fw, s4, bias,
-                                           p.input_offset)
+                                              p.input_offset)
             : mote_conv2d_s8_avx512_pack(mem, &g, fw, s4, bias, p.input_offset);
     if (!ok || !pk) {
       fprintf(stderr, "%s case %d declined\n", what, it);
