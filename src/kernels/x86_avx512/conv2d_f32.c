@@ -1,0 +1,129 @@
+/*
+** CONV_2D float32 with AVX-512: a GEMM over the filter packed at prepare
+** (gemm_f32.c). Output pixels go in tiles of 8 (crossing output rows, the
+** last tile shorter); each tile's receptive fields are gathered into
+** scratch rows laid out like one filter row (im2col, zeros where a window
+** leaves the image, one copy per in-image run of the window row), then the
+** micro-kernel computes the tile's 8 x 32 outputs per panel with bias and
+** clamp fused. A 1x1 filter reads the input pixels in place (a zero row in
+** scratch stands for pixels outside the image). Windows start at
+** oy * stride_h - pad_h for any pad_h (row slices, f32_avx512.h).
+*/
+#include <immintrin.h>
+
+#include "f32_avx512.h"
+
+#define MR 8
+
+int mote_conv2d_f32_avx512_supported(const mote_conv_geom *g) {
+  return g->filt_in_c == g->in_c && g->in_c > 0 && g->out_c > 0;
+}
+
+static int pointwise(const mote_conv_geom *g) {
+  return g->filt_h == 1 && g->filt_w == 1;
+}
+
+static size_t patch_len(const mote_conv_geom *g) {
+  return (size_t)g->filt_h * (size_t)g->filt_w * (size_t)g->in_c;
+}
+
+size_t mote_conv2d_f32_avx512_scratch(const mote_conv_geom *g) {
+  return (pointwise(g) ? 1 : MR) * patch_len(g) * sizeof(float) + 64;
+}
+
+static inline __mmask16 lanes(size_t n) {
+  return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
+}
+
+static void zero_f(float *d, size_t n) {
+  const __m512 z = _mm512_setzero_ps();
+  for (; n >= 16; n -= 16, d += 16) _mm512_storeu_ps(d, z);
+  if (n) _mm512_mask_storeu_ps(d, lanes(n), z);
+}
+
+static void copy_f(float *d, const float *s, size_t n) {
+  for (; n >= 16; n -= 16, d += 16, s += 16)
+    _mm512_storeu_ps(d, _mm512_loadu_ps(s));
+  if (n) {
+    const __mmask16 m = lanes(n);
+    _mm512_mask_storeu_ps(d, m, _mm512_maskz_loadu_ps(m, s));
+  }
+}
+
+/* The receptive field of output pixel (oy, ox) as one filter row. */
+static void fill_patch(const mote_conv_geom *g, const float *img, int32_t oy,
+                       int32_t ox, float *dst) {
+  const size_t ic = (size_t)g->in_c, fw = (size_t)g->filt_w;
+  const int32_t iy0 = oy * g->stride_h - g->pad_h;
+  const int32_t ix0 = ox * g->stride_w - g->pad_w;
+  for (int32_t fy = 0; fy < g->filt_h; fy++, dst += fw * ic) {
+    const int32_t iy = iy0 + g->dil_h * fy;
+    if (iy < 0 || iy >= g->in_h) {
+      zero_f(dst, fw * ic);
+      continue;
+    }
+    const float *row = img + (ptrdiff_t)iy * g->in_w * g->in_c;
+    if (g->dil_w == 1) {
+      /* Columns fx in [lo, hi) are inside the image: one run. */
+      int32_t lo = ix0 < 0 ? -ix0 : 0, hi = g->in_w - ix0;
+      if (hi > g->filt_w) hi = g->filt_w;
+      if (lo > g->filt_w) lo = g->filt_w;
+      if (hi < lo) hi = lo;
+      zero_f(dst, (size_t)lo * ic);
+      copy_f(dst + (size_t)lo * ic, row + (ptrdiff_t)(ix0 + lo) * g->in_c,
+             (size_t)(hi - lo) * ic);
+      zero_f(dst + (size_t)hi * ic, (fw - (size_t)hi) * ic);
+      continue;
+    }
+    for (int32_t fx = 0; fx < g->filt_w; fx++) {
+      const int32_t ix = ix0 + g->dil_w * fx;
+      if (ix < 0 || ix >= g->in_w)
+        zero_f(dst + (size_t)fx * ic, ic);
+      else
+        copy_f(dst + (size_t)fx * ic, row + (ptrdiff_t)ix * g->in_c, ic);
+    }
+  }
+}
+
+void mote_conv2d_f32_avx512(const mote_conv_geom *g,
+                            const mote_conv_f32_params *p, const float *input,
+                            const float *packed, const float *bias,
+                            float *output, void *scratch) {
+  const size_t K = patch_len(g);
+  const int32_t pixels = g->out_h * g->out_w;
+  const int pw = pointwise(g);
+  float *buf = (float *)(void *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+  int zeroed = 0;
+  for (int32_t b = 0; b < g->batches; b++) {
+    const float *img = input + (ptrdiff_t)b * g->in_h * g->in_w * g->in_c;
+    float *out = output + (ptrdiff_t)b * pixels * g->out_c;
+    int32_t oy = 0, ox = 0;
+    for (int32_t p0 = 0; p0 < pixels; p0 += MR) {
+      const int32_t mr = pixels - p0 < MR ? pixels - p0 : MR;
+      const float *a[MR];
+      for (int32_t m = 0; m < mr; m++) {
+        if (pw) {
+          const int32_t iy = oy * g->stride_h - g->pad_h;
+          const int32_t ix = ox * g->stride_w - g->pad_w;
+          if (iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w) {
+            a[m] = img + ((ptrdiff_t)iy * g->in_w + ix) * g->in_c;
+          } else {
+            if (!zeroed) zero_f(buf, K);
+            zeroed = 1;
+            a[m] = buf;
+          }
+        } else {
+          fill_patch(g, img, oy, ox, buf + (size_t)m * K);
+          a[m] = buf + (size_t)m * K;
+        }
+        if (++ox == g->out_w) {
+          ox = 0;
+          oy++;
+        }
+      }
+      mote_f32_avx512_gemm(a, mr, (int32_t)K, packed, g->out_c, bias,
+                           p->act_min, p->act_max,
+                           out + (ptrdiff_t)p0 * g->out_c, g->out_c);
+    }
+  }
+}
