@@ -16,6 +16,9 @@
 #include "../kernels/x86_avx2/conv_avx2.h"
 #endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
+#if defined(MOTE_HAVE_AVX512)
+#include "../kernels/x86_avx512/f32_avx512.h"
+#endif
 
 enum {
   MOTE_CONV_K_F32 = 0,
@@ -39,6 +42,10 @@ typedef struct mote_conv_data {
   } p;
   uint8_t kind;
   uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  /* float32: the MOTE_ISA_* kernel chosen at prepare, and the filter the
+   * AVX-512 CONV_2D kernel packed then (else NULL). */
+  uint8_t kern;
+  const float *packed;
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -292,6 +299,31 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     extra = quantized ? mote_requant_ch_bytes(oc) : (size_t)oc * sizeof(float);
   uint8_t *mem = (uint8_t *)mote_persist(ctx, sizeof(mote_conv_data) + extra);
   size_t scratch = 0;
+  /* float32 kernel: AVX-512, else AVX2, else the reference. */
+  uint8_t kern = MOTE_ISA_REF;
+#if defined(MOTE_HAVE_AVX2)
+  if (kind == MOTE_CONV_K_F32 &&
+      (mote_isa_allowed(ctx->m->ops->isa_mask) & MOTE_ISA_AVX2) &&
+      (depthwise ? mote_dwconv2d_f32_avx2_supported(&g)
+                 : mote_conv2d_f32_avx2_supported(&g)))
+    kern = MOTE_ISA_AVX2;
+#endif
+#if defined(MOTE_HAVE_AVX512)
+  /* The AVX-512 CONV_2D packs the (constant) filter once, persistent, and
+   * gathers im2col tiles in scratch. */
+  void *packmem = NULL;
+  if (kind == MOTE_CONV_K_F32 &&
+      (mote_isa_allowed(ctx->m->ops->isa_mask) & MOTE_ISA_AVX512) &&
+      (depthwise ? mote_dwconv2d_f32_avx512_supported(&g)
+                 : filt.is_const && mote_conv2d_f32_avx512_supported(&g))) {
+    kern = MOTE_ISA_AVX512;
+    if (!depthwise) {
+      packmem = mote_persist(ctx, mote_f32_avx512_pack_bytes(
+                                      g.out_c, g.filt_h * g.filt_w * g.in_c));
+      scratch = mote_conv2d_f32_avx512_scratch(&g);
+    }
+  }
+#endif
   if (filter_s4) scratch = filt.count;
 #if defined(MOTE_HAVE_ARM_DSP)
   /* im2col rows of the DSP kernel, after the unpacked int4 filter. */
@@ -315,6 +347,16 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   if (kind == MOTE_CONV_K_F32) {
     d->p.f.act_min = act_min_f;
     d->p.f.act_max = act_max_f;
+    d->kern = kern;
+#if defined(MOTE_HAVE_AVX512)
+    if (kern == MOTE_ISA_AVX512 && !depthwise) {
+      if (!packmem)
+        return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
+                         "persistent memory for the packed filter", 1, 0);
+      d->packed = mote_f32_avx512_pack((const float *)filt.data, g.out_c,
+                                       g.filt_h * g.filt_w * g.in_c, packmem);
+    }
+#endif
   } else if (kind == MOTE_CONV_K_HYBRID) {
     mote_conv_hybrid_params *h = &d->p.h;
     h->filter_scale0 = mote_tensor_scale(&filt, 0);
@@ -357,8 +399,21 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
   mote_conv_geometry(&tin, &tfilt, o, depthwise, &g);
   switch (d->kind) {
     case MOTE_CONV_K_F32:
+#if defined(MOTE_HAVE_AVX512)
+      if (d->kern == MOTE_ISA_AVX512) {
+        if (depthwise)
+          mote_dwconv2d_f32_avx512(&g, &d->p.f, (const float *)in,
+                                   (const float *)filt, (const float *)bias,
+                                   (float *)out);
+        else
+          mote_conv2d_f32_avx512(&g, &d->p.f, (const float *)in, d->packed,
+                                 (const float *)bias, (float *)out,
+                                 node->scratch);
+        return MOTE_OK;
+      }
+#endif
 #if defined(MOTE_HAVE_AVX2)
-      if ((d->isa & MOTE_ISA_AVX2)) {
+      if (d->kern == MOTE_ISA_AVX2) {
         if (depthwise && mote_dwconv2d_f32_avx2_supported(&g)) {
           mote_dwconv2d_f32_avx2(&g, &d->p.f, (const float *)in,
                                  (const float *)filt, (const float *)bias,
