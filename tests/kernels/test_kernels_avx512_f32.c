@@ -153,6 +153,11 @@ static void test_conv(int cases, int dw) {
       g.out_h = pick(1, 6);
       g.out_w = pick(1, 6);
     }
+    if (!dw && pick(0, 19) == 0) { /* a tall window (gathered whole) */
+      g.filt_h = pick(15, 18);
+      g.pad_h = pick(0, g.filt_h);
+      g.out_h = pick(1, 5);
+    }
     mote_conv_f32_params p, pm = {-FLT_MAX, FLT_MAX};
     act(&p.act_min, &p.act_max);
     const size_t K = (size_t)(g.filt_h * g.filt_w * g.filt_in_c);

@@ -5,22 +5,21 @@
 ** scratch rows laid out like one filter row (im2col, zeros where a window
 ** leaves the image, one copy per in-image run of the window row), then the
 ** micro-kernel computes the tile's 8 x 32 outputs per panel with bias and
-** clamp fused. A 1x1 filter reads the input pixels in place (a zero row in
-** scratch stands for pixels outside the image). Windows start at
+** clamp fused. Windows whose columns lie inside the image (dilation_w 1)
+** are not copied: the micro-kernel reads each window row in place (a row
+** of zeros in scratch stands for rows outside the image), so only pixels
+** at the left and right edges are gathered. Windows start at
 ** oy * stride_h - pad_h for any pad_h (row slices, f32_avx512.h).
 */
 #include <immintrin.h>
 
 #include "f32_avx512.h"
 
-#define MR 8
+#define MR MOTE_F32_AVX512_MR
+#define MAX_SEG 16 /* taller windows are gathered whole */
 
 int mote_conv2d_f32_avx512_supported(const mote_conv_geom *g) {
   return g->filt_in_c == g->in_c && g->in_c > 0 && g->out_c > 0;
-}
-
-static int pointwise(const mote_conv_geom *g) {
-  return g->filt_h == 1 && g->filt_w == 1;
 }
 
 static size_t patch_len(const mote_conv_geom *g) {
@@ -28,7 +27,7 @@ static size_t patch_len(const mote_conv_geom *g) {
 }
 
 size_t mote_conv2d_f32_avx512_scratch(const mote_conv_geom *g) {
-  return (pointwise(g) ? 1 : MR) * patch_len(g) * sizeof(float) + 64;
+  return (MR + 1) * patch_len(g) * sizeof(float) + 64;
 }
 
 static inline __mmask16 lanes(size_t n) {
@@ -90,38 +89,50 @@ void mote_conv2d_f32_avx512(const mote_conv_geom *g,
                             const float *packed, const float *bias,
                             float *output, void *scratch) {
   const size_t K = patch_len(g);
+  const ptrdiff_t C = g->in_c;
   const int32_t pixels = g->out_h * g->out_w;
-  const int pw = pointwise(g);
+  /* Segments per window: one per window row when its columns are
+   * contiguous in the input (dilation_w 1), else the whole gathered patch. */
+  const int rows = g->dil_w == 1 && g->filt_h <= MAX_SEG;
+  const int32_t nseg = rows ? g->filt_h : 1;
+  const int32_t seg = (int32_t)(rows ? K / (size_t)g->filt_h : K);
   float *buf = (float *)(void *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+  float *zrow = buf + (size_t)MR * K; /* seg zeros, written when needed */
   int zeroed = 0;
   for (int32_t b = 0; b < g->batches; b++) {
-    const float *img = input + (ptrdiff_t)b * g->in_h * g->in_w * g->in_c;
+    const float *img = input + (ptrdiff_t)b * g->in_h * g->in_w * C;
     float *out = output + (ptrdiff_t)b * pixels * g->out_c;
     int32_t oy = 0, ox = 0;
     for (int32_t p0 = 0; p0 < pixels; p0 += MR) {
       const int32_t mr = pixels - p0 < MR ? pixels - p0 : MR;
-      const float *a[MR];
+      const float *ap[MR * MAX_SEG];
       for (int32_t m = 0; m < mr; m++) {
-        if (pw) {
-          const int32_t iy = oy * g->stride_h - g->pad_h;
-          const int32_t ix = ox * g->stride_w - g->pad_w;
-          if (iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w) {
-            a[m] = img + ((ptrdiff_t)iy * g->in_w + ix) * g->in_c;
-          } else {
-            if (!zeroed) zero_f(buf, K);
-            zeroed = 1;
-            a[m] = buf;
+        const int32_t iy0 = oy * g->stride_h - g->pad_h;
+        const int32_t ix0 = ox * g->stride_w - g->pad_w;
+        float *slot = buf + (size_t)m * K;
+        if (rows && ix0 >= 0 && ix0 + g->filt_w <= g->in_w) {
+          /* Window columns inside the image: rows in place (or zeros). */
+          for (int32_t fy = 0; fy < nseg; fy++) {
+            const int32_t iy = iy0 + g->dil_h * fy;
+            if (iy >= 0 && iy < g->in_h) {
+              ap[fy * MR + m] = img + ((ptrdiff_t)iy * g->in_w + ix0) * C;
+            } else {
+              if (!zeroed) zero_f(zrow, (size_t)seg);
+              zeroed = 1;
+              ap[fy * MR + m] = zrow;
+            }
           }
         } else {
-          fill_patch(g, img, oy, ox, buf + (size_t)m * K);
-          a[m] = buf + (size_t)m * K;
+          fill_patch(g, img, oy, ox, slot);
+          for (int32_t s = 0; s < nseg; s++)
+            ap[s * MR + m] = slot + (size_t)s * (size_t)seg;
         }
         if (++ox == g->out_w) {
           ox = 0;
           oy++;
         }
       }
-      mote_f32_avx512_gemm(a, mr, (int32_t)K, packed, g->out_c, bias,
+      mote_f32_avx512_gemm(ap, mr, nseg, seg, packed, g->out_c, bias,
                            p->act_min, p->act_max,
                            out + (ptrdiff_t)p0 * g->out_c, g->out_c);
     }

@@ -42,14 +42,20 @@ size_t mote_f32_avx512_pack_bytes(int32_t rows, int32_t k);
 const float *mote_f32_avx512_pack(const float *w, int32_t rows, int32_t k,
                                   void *mem);
 
+/* Rows (pixels, batch rows) of one GEMM block. */
+#define MOTE_F32_AVX512_MR 8
+
 /*
-** One GEMM block: out[m * out_stride + c] = clamp(dot(a[m], w_c) + bias[c])
-** for the rows m < mr (1..8) and channels c < rows (all panels of
-** `packed`). a[m]: pointers to k floats each. bias may be NULL.
+** One GEMM block: out[m * out_stride + c] = clamp(dot(x_m, w_c) + bias[c])
+** for the rows m < mr (1..MOTE_F32_AVX512_MR) and channels c < rows (all
+** panels of `packed`, k = nseg * seg). Row m is given in nseg segments of
+** seg floats, segment s at a[s * MOTE_F32_AVX512_MR + m] (a CONV_2D window
+** row by row, in place). bias may be NULL.
 */
-void mote_f32_avx512_gemm(const float *const *a, int32_t mr, int32_t k,
-                          const float *packed, int32_t rows, const float *bias,
-                          float lo, float hi, float *out, ptrdiff_t out_stride);
+void mote_f32_avx512_gemm(const float *const *a, int32_t mr, int32_t nseg,
+                          int32_t seg, const float *packed, int32_t rows,
+                          const float *bias, float lo, float hi, float *out,
+                          ptrdiff_t out_stride);
 
 /* CONV_2D: any ungrouped geometry (declines grouped convolutions). */
 int mote_conv2d_f32_avx512_supported(const mote_conv_geom *g);

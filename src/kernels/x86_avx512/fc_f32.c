@@ -81,11 +81,13 @@ void mote_fc_f32_avx512(const mote_fc_dims *n, const mote_fc_f32_params *p,
          _mm512_set1_ps(p->act_max), output);
     return;
   }
-  for (int32_t b0 = 0; b0 < n->batches; b0 += 8) {
-    const int32_t mr = n->batches - b0 < 8 ? n->batches - b0 : 8;
-    const float *a[8];
+  for (int32_t b0 = 0; b0 < n->batches; b0 += MOTE_F32_AVX512_MR) {
+    const int32_t mr = n->batches - b0 < MOTE_F32_AVX512_MR
+                           ? n->batches - b0
+                           : MOTE_F32_AVX512_MR;
+    const float *a[MOTE_F32_AVX512_MR];
     for (int32_t m = 0; m < mr; m++) a[m] = input + (b0 + m) * depth;
-    mote_f32_avx512_gemm(a, mr, n->depth, packed, n->units, bias, p->act_min,
+    mote_f32_avx512_gemm(a, mr, 1, n->depth, packed, n->units, bias, p->act_min,
                          p->act_max, output + b0 * units, units);
   }
 }
