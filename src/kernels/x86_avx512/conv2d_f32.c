@@ -84,6 +84,38 @@ static void fill_patch(const mote_conv_geom *g, const float *img, int32_t oy,
   }
 }
 
+/* Segment pointers of the tile's mr pixels from (oy, ox) on, row by row:
+ * in place where the window's columns are inside the image, else gathered
+ * into slot m of buf. */
+static void tile_segments(const mote_conv_geom *g, const float *img, int32_t oy,
+                          int32_t ox, int32_t mr, int rows, int32_t nseg,
+                          int32_t seg, float *buf, const float *zrow,
+                          const float **ap) {
+  const size_t K = patch_len(g);
+  const ptrdiff_t C = g->in_c;
+  for (int32_t m = 0; m < mr; m++) {
+    const int32_t iy0 = oy * g->stride_h - g->pad_h;
+    const int32_t ix0 = ox * g->stride_w - g->pad_w;
+    if (rows && ix0 >= 0 && ix0 + g->filt_w <= g->in_w) {
+      for (int32_t fy = 0; fy < nseg; fy++) {
+        const int32_t iy = iy0 + g->dil_h * fy;
+        ap[fy * MR + m] = iy >= 0 && iy < g->in_h
+                              ? img + ((ptrdiff_t)iy * g->in_w + ix0) * C
+                              : zrow;
+      }
+    } else {
+      float *slot = buf + (size_t)m * K;
+      fill_patch(g, img, oy, ox, slot);
+      for (int32_t s = 0; s < nseg; s++)
+        ap[s * MR + m] = slot + (size_t)s * (size_t)seg;
+    }
+    if (++ox == g->out_w) {
+      ox = 0;
+      oy++;
+    }
+  }
+}
+
 void mote_conv2d_f32_avx512(const mote_conv_geom *g,
                             const mote_conv_f32_params *p, const float *input,
                             const float *packed, const float *bias,
@@ -97,41 +129,26 @@ void mote_conv2d_f32_avx512(const mote_conv_geom *g,
   const int32_t nseg = rows ? g->filt_h : 1;
   const int32_t seg = (int32_t)(rows ? K / (size_t)g->filt_h : K);
   float *buf = (float *)(void *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
-  float *zrow = buf + (size_t)MR * K; /* seg zeros, written when needed */
-  int zeroed = 0;
+  float *zrow = buf + (size_t)MR * K; /* seg zeros for rows off the image */
+  zero_f(zrow, (size_t)seg);
+  /* 1x1, stride 1, rows as wide as the input: output pixel p reads input
+   * pixel p - pad_h * in_w, in place, while its row is in the image. */
+  const int flat = g->filt_h == 1 && g->filt_w == 1 && g->stride_h == 1 &&
+                   g->stride_w == 1 && g->pad_w == 0 && g->out_w == g->in_w;
+  const int32_t flat_lo = g->pad_h * g->out_w;
+  const int32_t flat_hi = (g->pad_h + g->in_h) * g->out_w;
   for (int32_t b = 0; b < g->batches; b++) {
     const float *img = input + (ptrdiff_t)b * g->in_h * g->in_w * C;
     float *out = output + (ptrdiff_t)b * pixels * g->out_c;
-    int32_t oy = 0, ox = 0;
     for (int32_t p0 = 0; p0 < pixels; p0 += MR) {
       const int32_t mr = pixels - p0 < MR ? pixels - p0 : MR;
       const float *ap[MR * MAX_SEG];
-      for (int32_t m = 0; m < mr; m++) {
-        const int32_t iy0 = oy * g->stride_h - g->pad_h;
-        const int32_t ix0 = ox * g->stride_w - g->pad_w;
-        float *slot = buf + (size_t)m * K;
-        if (rows && ix0 >= 0 && ix0 + g->filt_w <= g->in_w) {
-          /* Window columns inside the image: rows in place (or zeros). */
-          for (int32_t fy = 0; fy < nseg; fy++) {
-            const int32_t iy = iy0 + g->dil_h * fy;
-            if (iy >= 0 && iy < g->in_h) {
-              ap[fy * MR + m] = img + ((ptrdiff_t)iy * g->in_w + ix0) * C;
-            } else {
-              if (!zeroed) zero_f(zrow, (size_t)seg);
-              zeroed = 1;
-              ap[fy * MR + m] = zrow;
-            }
-          }
-        } else {
-          fill_patch(g, img, oy, ox, slot);
-          for (int32_t s = 0; s < nseg; s++)
-            ap[s * MR + m] = slot + (size_t)s * (size_t)seg;
-        }
-        if (++ox == g->out_w) {
-          ox = 0;
-          oy++;
-        }
-      }
+      if (flat && p0 >= flat_lo && p0 + mr <= flat_hi)
+        for (int32_t m = 0; m < mr; m++)
+          ap[m] = img + (ptrdiff_t)(p0 + m - flat_lo) * C;
+      else
+        tile_segments(g, img, p0 / g->out_w, p0 % g->out_w, mr, rows, nseg, seg,
+                      buf, zrow, ap);
       mote_f32_avx512_gemm(ap, mr, nseg, seg, packed, g->out_c, bias,
                            p->act_min, p->act_max,
                            out + (ptrdiff_t)p0 * g->out_c, g->out_c);
