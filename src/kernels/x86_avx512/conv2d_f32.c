@@ -14,6 +14,7 @@
 #include <immintrin.h>
 
 #include "f32_avx512.h"
+#include "f32_avx512_inl.h"
 
 #define MR MOTE_F32_AVX512_MR
 #define MAX_SEG 16 /* taller windows are gathered whole */
@@ -30,21 +31,17 @@ size_t mote_conv2d_f32_avx512_scratch(const mote_conv_geom *g) {
   return (MR + 1) * patch_len(g) * sizeof(float) + 64;
 }
 
-static inline __mmask16 lanes(size_t n) {
-  return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
-}
-
 static void zero_f(float *d, size_t n) {
   const __m512 z = _mm512_setzero_ps();
   for (; n >= 16; n -= 16, d += 16) _mm512_storeu_ps(d, z);
-  if (n) _mm512_mask_storeu_ps(d, lanes(n), z);
+  if (n) _mm512_mask_storeu_ps(d, mote_f32x16_lanes((int64_t)n), z);
 }
 
 static void copy_f(float *d, const float *s, size_t n) {
   for (; n >= 16; n -= 16, d += 16, s += 16)
     _mm512_storeu_ps(d, _mm512_loadu_ps(s));
   if (n) {
-    const __mmask16 m = lanes(n);
+    const __mmask16 m = mote_f32x16_lanes((int64_t)n);
     _mm512_mask_storeu_ps(d, m, _mm512_maskz_loadu_ps(m, s));
   }
 }

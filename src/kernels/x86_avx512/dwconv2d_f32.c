@@ -15,18 +15,11 @@
 #include <immintrin.h>
 
 #include "f32_avx512.h"
+#include "f32_avx512_inl.h"
 
 int mote_dwconv2d_f32_avx512_supported(const mote_conv_geom *g) {
   return g->depth_multiplier >= 1 && g->in_c > 0 &&
          (int64_t)g->in_c * g->depth_multiplier == g->out_c;
-}
-
-static inline __mmask16 lanes(int32_t n) {
-  return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
-}
-
-static inline __m512 clamp(__m512 x, __m512 lo, __m512 hi) {
-  return _mm512_min_ps(hi, _mm512_max_ps(lo, x));
 }
 
 /* One output pixel of a 3x3 block: r[fy] the input rows (at the block's
@@ -63,7 +56,7 @@ static void dw3x3(const mote_conv_geom *g, const mote_conv_f32_params *p,
   if (x_hi > g->out_w) x_hi = g->out_w;
   if (x_lo > x_hi) x_lo = x_hi;
   for (int32_t c0 = 0; c0 < g->in_c; c0 += 16) {
-    const __mmask16 m = lanes(g->in_c - c0);
+    const __mmask16 m = mote_f32x16_lanes(g->in_c - c0);
     __m512 f[9];
     for (int t = 0; t < 9; t++)
       f[t] = _mm512_maskz_loadu_ps(m, filter + t * C + c0);
@@ -85,18 +78,21 @@ static void dw3x3(const mote_conv_geom *g, const mote_conv_f32_params *p,
         for (; ox < x_lo; ox++)
           _mm512_mask_storeu_ps(
               out + ox * C, m,
-              clamp(px3x3(r, ox * sw - g->pad_w, dw, g->in_w, C, m, f, bv, 1),
-                    lo, hi));
+              mote_f32x16_clamp(
+                  px3x3(r, ox * sw - g->pad_w, dw, g->in_w, C, m, f, bv, 1), lo,
+                  hi));
         for (; ox < x_hi; ox++)
           _mm512_mask_storeu_ps(
               out + ox * C, m,
-              clamp(px3x3(r, ox * sw - g->pad_w, dw, g->in_w, C, m, f, bv, 0),
-                    lo, hi));
+              mote_f32x16_clamp(
+                  px3x3(r, ox * sw - g->pad_w, dw, g->in_w, C, m, f, bv, 0), lo,
+                  hi));
         for (; ox < g->out_w; ox++)
           _mm512_mask_storeu_ps(
               out + ox * C, m,
-              clamp(px3x3(r, ox * sw - g->pad_w, dw, g->in_w, C, m, f, bv, 1),
-                    lo, hi));
+              mote_f32x16_clamp(
+                  px3x3(r, ox * sw - g->pad_w, dw, g->in_w, C, m, f, bv, 1), lo,
+                  hi));
       }
     }
   }
@@ -110,9 +106,9 @@ static void dw_general(const mote_conv_geom *g, const mote_conv_f32_params *p,
   const __m512 lo = _mm512_set1_ps(p->act_min), hi = _mm512_set1_ps(p->act_max);
   for (int32_t c0 = 0; c0 < g->out_c; c0 += 16) {
     const int32_t n = g->out_c - c0 < 16 ? g->out_c - c0 : 16;
-    const __mmask16 m = lanes(n);
+    const __mmask16 m = mote_f32x16_lanes(n);
     const int32_t ic0 = c0 / dm;
-    const __mmask16 im = lanes((c0 + n - 1) / dm - ic0 + 1);
+    const __mmask16 im = mote_f32x16_lanes((c0 + n - 1) / dm - ic0 + 1);
     int32_t idx[16];
     for (int32_t l = 0; l < 16; l++) idx[l] = l < n ? (c0 + l) / dm - ic0 : 0;
     const __m512i vidx = _mm512_loadu_si512((const void *)idx);
@@ -141,7 +137,8 @@ static void dw_general(const mote_conv_geom *g, const mote_conv_f32_params *p,
                                     acc);
             }
           }
-          _mm512_mask_storeu_ps(out + ox * OC, m, clamp(acc, lo, hi));
+          _mm512_mask_storeu_ps(out + ox * OC, m,
+                                mote_f32x16_clamp(acc, lo, hi));
         }
       }
     }

@@ -9,12 +9,7 @@
 #include <immintrin.h>
 
 #include "f32_avx512.h"
-
-static inline __mmask16 lanes(int32_t n) {
-  return n >= 16  ? (__mmask16)0xFFFF
-         : n <= 0 ? (__mmask16)0
-                  : (__mmask16)((1u << n) - 1u);
-}
+#include "f32_avx512_inl.h"
 
 static inline __m512 sum4(__m512 a, __m512 b, __m512 c, __m512 d) {
   return _mm512_add_ps(_mm512_add_ps(a, b), _mm512_add_ps(c, d));
@@ -24,7 +19,7 @@ static void gemv(const float *x, int32_t K, const float *w, int32_t units,
                  const float *bias, __m512 lo, __m512 hi, float *out) {
   for (int32_t c0 = 0; c0 < units; c0 += 32) {
     const int32_t n = units - c0;
-    const __mmask16 m0 = lanes(n), m1 = lanes(n - 16);
+    const __mmask16 m0 = mote_f32x16_lanes(n), m1 = mote_f32x16_lanes(n - 16);
     const __m512 z = _mm512_setzero_ps();
     __m512 a0 = z, a1 = z, a2 = z, a3 = z;
     int32_t k = 0;
@@ -50,8 +45,7 @@ static void gemv(const float *x, int32_t K, const float *w, int32_t units,
       }
       __m512 s = sum4(b0, b1, b2, b3);
       if (bias) s = _mm512_add_ps(s, _mm512_maskz_loadu_ps(m1, bias + c0 + 16));
-      _mm512_mask_storeu_ps(out + c0 + 16, m1,
-                            _mm512_min_ps(hi, _mm512_max_ps(lo, s)));
+      _mm512_mask_storeu_ps(out + c0 + 16, m1, mote_f32x16_clamp(s, lo, hi));
     } else {
       for (; k + 4 <= K; k += 4, w += 64) {
         a0 = _mm512_fmadd_ps(_mm512_set1_ps(x[k]), _mm512_load_ps(w), a0);
@@ -67,8 +61,7 @@ static void gemv(const float *x, int32_t K, const float *w, int32_t units,
     }
     __m512 s = sum4(a0, a1, a2, a3);
     if (bias) s = _mm512_add_ps(s, _mm512_maskz_loadu_ps(m0, bias + c0));
-    _mm512_mask_storeu_ps(out + c0, m0,
-                          _mm512_min_ps(hi, _mm512_max_ps(lo, s)));
+    _mm512_mask_storeu_ps(out + c0, m0, mote_f32x16_clamp(s, lo, hi));
   }
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "f32_avx512.h"
+#include "f32_avx512_inl.h"
 
 /* Floats in the packed panels (channels rounded up to 16). */
 static size_t packed_floats(int32_t rows, int32_t k) {
@@ -43,19 +44,13 @@ const float *mote_f32_avx512_pack(const float *w, int32_t rows, int32_t k,
   return dst;
 }
 
-static inline __mmask16 lanes(int32_t n) {
-  return n >= 16  ? (__mmask16)0xFFFF
-         : n <= 0 ? (__mmask16)0
-                  : (__mmask16)((1u << n) - 1u);
-}
-
 /* One tile: rows m < MRT, channels [c0, c0 + 16 * NR) of panel w; nseg
  * segments of seg values per row. */
 static inline __attribute__((always_inline)) void tile(
     const float *const *a, const int32_t MRT, const int32_t NR, int32_t nseg,
     int32_t seg, const float *w, const float *bias, int32_t n, __m512 lo,
     __m512 hi, float *out, ptrdiff_t out_stride) {
-  const __mmask16 m0 = lanes(n), m1 = lanes(n - 16);
+  const __mmask16 m0 = mote_f32x16_lanes(n), m1 = mote_f32x16_lanes(n - 16);
   const float *ap[MOTE_F32_AVX512_MR];
   __m512 acc[MOTE_F32_AVX512_MR][2];
   __m512 b0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
@@ -80,11 +75,9 @@ static inline __attribute__((always_inline)) void tile(
   }
   for (int32_t m = 0; m < MRT; m++) {
     float *o = out + m * out_stride;
-    _mm512_mask_storeu_ps(o, m0,
-                          _mm512_min_ps(hi, _mm512_max_ps(lo, acc[m][0])));
+    _mm512_mask_storeu_ps(o, m0, mote_f32x16_clamp(acc[m][0], lo, hi));
     if (NR == 2)
-      _mm512_mask_storeu_ps(o + 16, m1,
-                            _mm512_min_ps(hi, _mm512_max_ps(lo, acc[m][1])));
+      _mm512_mask_storeu_ps(o + 16, m1, mote_f32x16_clamp(acc[m][1], lo, hi));
   }
 }
 
