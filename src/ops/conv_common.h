@@ -20,6 +20,9 @@
 #include "../kernels/x86_avx512/dwconv_avx512.h" /* depthwise, in_c > 1 */
 #endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
+#if defined(MOTE_HAVE_AVX512)
+#include "../kernels/x86_avx512/f32_avx512.h"
+#endif
 
 enum {
   MOTE_CONV_K_F32 = 0,
@@ -322,6 +325,31 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     extra = quantized ? mote_requant_ch_bytes(oc) : (size_t)oc * sizeof(float);
   uint8_t *mem = (uint8_t *)mote_persist(ctx, sizeof(mote_conv_data) + extra);
   size_t scratch = 0;
+  /* float32 kernel: AVX-512, else AVX2, else the reference. */
+  uint8_t kern = kind == MOTE_CONV_K_F32 ? MOTE_ISA_REF : 0;
+#if defined(MOTE_HAVE_AVX2)
+  if (kind == MOTE_CONV_K_F32 &&
+      (mote_isa_allowed(ctx->m->ops->isa_mask) & MOTE_ISA_AVX2) &&
+      (depthwise ? mote_dwconv2d_f32_avx2_supported(&g)
+                 : mote_conv2d_f32_avx2_supported(&g)))
+    kern = MOTE_ISA_AVX2;
+#endif
+#if defined(MOTE_HAVE_AVX512)
+  /* The AVX-512 CONV_2D packs the (constant) filter once, persistent, and
+   * gathers im2col tiles in scratch. */
+  void *packmem = NULL;
+  if (kind == MOTE_CONV_K_F32 &&
+      (mote_isa_allowed(ctx->m->ops->isa_mask) & MOTE_ISA_AVX512) &&
+      (depthwise ? mote_dwconv2d_f32_avx512_supported(&g)
+                 : filt.is_const && mote_conv2d_f32_avx512_supported(&g))) {
+    kern = MOTE_ISA_AVX512;
+    if (!depthwise) {
+      packmem = mote_persist(ctx, mote_f32_avx512_pack_bytes(
+                                      g.out_c, g.filt_h * g.filt_w * g.in_c));
+      scratch = mote_conv2d_f32_avx512_scratch(&g);
+    }
+  }
+#endif
   if (filter_s4) scratch = filt.count;
 #if defined(MOTE_HAVE_ARM_DSP)
   /* im2col rows of the DSP kernel, after the unpacked int4 filter. */
@@ -335,7 +363,6 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
    * no tensor data, so both passes make the same requests. AVX-512: VNNI
    * GEMM with weights packed once (CONV_2D, and DEPTHWISE with one input
    * channel), or the depthwise kernel with its filter widened once. */
-  uint8_t kern = 0;
   void *pk = NULL;
   int use512 = 0; /* 1: VNNI GEMM, 2: depthwise */
   if (kind == MOTE_CONV_K_S8) {
@@ -385,9 +412,19 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   d->isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
   d->slices = (uint16_t)slices;
   d->slot = (uint32_t)scratch;
+  d->kern = kern;
   if (kind == MOTE_CONV_K_F32) {
     d->p.f.act_min = act_min_f;
     d->p.f.act_max = act_max_f;
+#if defined(MOTE_HAVE_AVX512)
+    if (kern == MOTE_ISA_AVX512 && !depthwise) {
+      if (!packmem)
+        return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
+                         "persistent memory for the packed filter", 1, 0);
+      d->pk = mote_f32_avx512_pack((const float *)filt.data, g.out_c,
+                                   g.filt_h * g.filt_w * g.in_c, packmem);
+    }
+#endif
   } else if (kind == MOTE_CONV_K_HYBRID) {
     mote_conv_hybrid_params *h = &d->p.h;
     h->filter_scale0 = mote_tensor_scale(&filt, 0);
@@ -407,7 +444,6 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     q->act_min = act_min_q;
     q->act_max = act_max_q;
   }
-  d->kern = kern;
 #if defined(MOTE_HAVE_AVX512)
   if (use512 == 1) { /* pack (NULL, e.g. no data: the eval-time kernels) */
     const int32_t io = -in.zero_point;
@@ -443,8 +479,21 @@ static inline mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
                                         const mote_tensor tfilt) {
   switch (d->kind) {
     case MOTE_CONV_K_F32:
+#if defined(MOTE_HAVE_AVX512)
+      if (d->kern == MOTE_ISA_AVX512) {
+        if (depthwise)
+          mote_dwconv2d_f32_avx512(&g, &d->p.f, (const float *)in,
+                                   (const float *)filt, (const float *)bias,
+                                   (float *)out);
+        else
+          mote_conv2d_f32_avx512(&g, &d->p.f, (const float *)in,
+                                 (const float *)d->pk, (const float *)bias,
+                                 (float *)out, node->scratch);
+        return MOTE_OK;
+      }
+#endif
 #if defined(MOTE_HAVE_AVX2)
-      if ((d->isa & MOTE_ISA_AVX2)) {
+      if (d->kern == MOTE_ISA_AVX2) {
         if (depthwise && mote_dwconv2d_f32_avx2_supported(&g)) {
           mote_dwconv2d_f32_avx2(&g, &d->p.f, (const float *)in,
                                  (const float *)filt, (const float *)bias,

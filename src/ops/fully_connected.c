@@ -27,6 +27,9 @@
 #include "../kernels/x86_avx512/fc_avx512.h"
 #endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
+#if defined(MOTE_HAVE_AVX512)
+#include "../kernels/x86_avx512/f32_avx512.h"
+#endif
 
 enum { FC_F32 = 0, FC_HYBRID, FC_S8, FC_S8W4, FC_S16, FC_S16_ACC32 };
 
@@ -47,8 +50,9 @@ typedef struct fc_data {
   const void *pk; /* weights packed at prepare for `kern`, or NULL */
   uint8_t kind;
   uint8_t isa;  /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
-  uint8_t kern; /* kernel fixed at prepare: MOTE_ISA_AVX512 (packed VNNI
-                 * int8/int4), or 0: chosen at eval (AVX2, DSP or ref) */
+  uint8_t kern; /* the MOTE_ISA_* kernel fixed at prepare (float32, and
+                 * MOTE_ISA_AVX512 for packed VNNI int8/int4), or 0: chosen
+                 * at eval (AVX2, DSP or reference) */
 } fc_data;
 
 static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
@@ -269,6 +273,21 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
     arr = quantized ? mote_requant_ch_bytes((uint32_t)units)
                     : sizeof(float) * (size_t)units;
   uint8_t *mem = (uint8_t *)mote_persist(ctx, sizeof(fc_data) + arr);
+  uint8_t kern = MOTE_ISA_REF;
+#if defined(MOTE_HAVE_AVX2)
+  if (kind == FC_F32 &&
+      (mote_isa_allowed(ctx->m->ops->isa_mask) & MOTE_ISA_AVX2))
+    kern = MOTE_ISA_AVX2;
+#endif
+#if defined(MOTE_HAVE_AVX512)
+  /* float32 on AVX-512: the (constant) weights packed once, persistent. */
+  void *packmem = NULL;
+  if (kind == FC_F32 && w.is_const &&
+      (mote_isa_allowed(ctx->m->ops->isa_mask) & MOTE_ISA_AVX512)) {
+    kern = MOTE_ISA_AVX512;
+    packmem = mote_persist(ctx, mote_f32_avx512_pack_bytes(units, depth));
+  }
+#endif
   if (kind == FC_HYBRID)
     MOTE_TRY(mote_request_scratch(ctx, node, (size_t)depth));
 #if defined(MOTE_HAVE_AVX512)
@@ -302,6 +321,16 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   if (kind == FC_F32) {
     d->p.f.act_min = f_min;
     d->p.f.act_max = f_max;
+    d->kern = kern;
+#if defined(MOTE_HAVE_AVX512)
+    if (kern == MOTE_ISA_AVX512) {
+      if (!packmem)
+        return fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, &w,
+                    "persistent memory for the packed weights", 1, 0);
+      d->pk =
+          mote_f32_avx512_pack((const float *)w.data, units, depth, packmem);
+    }
+#endif
     return MOTE_OK;
   }
   if (kind == FC_HYBRID) {
@@ -346,8 +375,15 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const mote_fc_dims *n = &d->n;
   switch (d->kind) {
     case FC_F32:
+#if defined(MOTE_HAVE_AVX512)
+      if (d->kern == MOTE_ISA_AVX512) {
+        mote_fc_f32_avx512(n, &d->p.f, (const float *)in, (const float *)d->pk,
+                           (const float *)bias, (float *)out);
+        break;
+      }
+#endif
 #if defined(MOTE_HAVE_AVX2)
-      if ((d->isa & MOTE_ISA_AVX2)) {
+      if (d->kern == MOTE_ISA_AVX2) {
         mote_fc_f32_avx2(n, &d->p.f, (const float *)in, (const float *)w,
                          (const float *)bias, (float *)out);
         break;
