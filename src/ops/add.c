@@ -15,11 +15,17 @@
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/add_avx2.h"
 #endif
+#if defined(MOTE_HAVE_NEON)
+#include "../kernels/arm_neon/add_neon.h"
+#endif
 
 typedef struct add_data {
   mote_binary_data b;
   mote_addsub_q_params q;
   uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+#if defined(MOTE_HAVE_NEON)
+  uint8_t kern; /* MOTE_ISA_NEON: the NEON kernel (chosen at prepare) */
+#endif
 } add_data;
 
 /* Multipliers in double precision (TFLM's ADD). */
@@ -49,6 +55,11 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
     MOTE_TRY(mote_addsub_prepare_quant(ctx, node, &io, ratios, &d.q));
   }
   d.isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
+#if defined(MOTE_HAVE_NEON)
+  if ((d.isa & MOTE_ISA_NEON) && d.b.type == MOTE_INT8 &&
+      mote_add_s8_neon_supported(&d.q, &d.b.bc))
+    d.kern = MOTE_ISA_NEON;
+#endif
   return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
@@ -57,6 +68,14 @@ static const mote_addsub_kernels kernels = {mote_add_f32_ref, mote_add_s32_ref,
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   const add_data *d = (const add_data *)node->data;
+#if defined(MOTE_HAVE_NEON)
+  if (d->kern) {
+    mote_add_s8_neon(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
+                     (const int8_t *)mote_in(ctx, node, 1),
+                     (int8_t *)mote_out(ctx, node, 0));
+    return MOTE_OK;
+  }
+#endif
 #if defined(MOTE_HAVE_AVX2)
   if ((d->isa & MOTE_ISA_AVX2) && d->b.type == MOTE_INT8 &&
       mote_add_s8_avx2_supported(&d->b.bc)) {

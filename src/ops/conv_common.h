@@ -16,6 +16,9 @@
 #include "../kernels/x86_avx2/conv_avx2.h"
 #endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
+#if defined(MOTE_HAVE_NEON)
+#include "../kernels/arm_neon/conv_neon.h"
+#endif
 
 enum {
   MOTE_CONV_K_F32 = 0,
@@ -39,6 +42,11 @@ typedef struct mote_conv_data {
   } p;
   uint8_t kind;
   uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+#if defined(MOTE_HAVE_NEON)
+  uint8_t kern;               /* NEON kernel chosen at prepare: MOTE_ISA_NEON
+                                 or MOTE_ISA_NEON_DOT; 0: the others */
+  const mote_neon_pack *neon; /* its pack (persistent) */
+#endif
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -298,6 +306,28 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   if (kind == MOTE_CONV_K_S8 && !depthwise && mote_conv2d_s8_dsp_supported(&g))
     scratch = MOTE_CONV_ALIGN8(scratch) + mote_conv2d_s8_dsp_scratch(&g);
 #endif
+#if defined(MOTE_HAVE_NEON)
+  /* NEON int8 kernels (SDOT first, none for depthwise), chosen here; the
+   * pack (bias, requantization vectors, re-laid weights) is built once. */
+  uint8_t neon_kern = 0;
+  size_t neon_bytes = 0;
+  if (kind == MOTE_CONV_K_S8 && !filter_s4 && filt.is_const &&
+      (!has_bias || bias.is_const)) {
+    const uint32_t ok = mote_isa_allowed(ctx->m->ops->isa_mask);
+    if (depthwise ? mote_dwconv2d_s8_neon_supported(&g)
+                  : mote_conv2d_s8_neon_supported(&g, -in.zero_point))
+      neon_kern =
+          (uint8_t)(!depthwise && (ok & MOTE_ISA_NEON_DOT) ? MOTE_ISA_NEON_DOT
+                    : (ok & MOTE_ISA_NEON)                 ? MOTE_ISA_NEON
+                                                           : 0);
+    if (neon_kern)
+      neon_bytes = depthwise ? mote_dwconv2d_s8_neon_pack_bytes(&g)
+                             : mote_conv2d_s8_neon_pack_bytes(&g);
+    if (neon_kern && !depthwise)
+      scratch = MOTE_CONV_ALIGN8(scratch) + mote_conv2d_s8_neon_scratch(&g);
+  }
+  void *neon_mem = neon_bytes ? mote_persist(ctx, neon_bytes) : NULL;
+#endif
   if (kind == MOTE_CONV_K_HYBRID)
     scratch = MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(float)) +
               MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
@@ -334,6 +364,18 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     q->act_min = act_min_q;
     q->act_max = act_max_q;
   }
+#if defined(MOTE_HAVE_NEON)
+  if (neon_kern && neon_mem && filt.data) {
+    d->kern = neon_kern;
+    d->neon = depthwise
+                  ? mote_dwconv2d_s8_neon_pack(
+                        &g, &d->p.q, (const int8_t *)filt.data,
+                        has_bias ? (const int32_t *)bias.data : NULL, neon_mem)
+                  : mote_conv2d_s8_neon_pack(
+                        &g, &d->p.q, (const int8_t *)filt.data,
+                        has_bias ? (const int32_t *)bias.data : NULL, neon_mem);
+  }
+#endif
   node->data = d;
   return MOTE_OK;
 }
@@ -389,6 +431,18 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
                                   un);
         w = un;
       }
+#if defined(MOTE_HAVE_NEON)
+      if (d->kern == MOTE_ISA_NEON_DOT)
+        mote_conv2d_s8_neon_dot(&g, &d->p.q, d->neon, (const int8_t *)in, w,
+                                (int8_t *)out, (int8_t *)node->scratch);
+      else if (d->kern && depthwise)
+        mote_dwconv2d_s8_neon(&g, &d->p.q, d->neon, (const int8_t *)in,
+                              (int8_t *)out);
+      else if (d->kern)
+        mote_conv2d_s8_neon(&g, &d->p.q, d->neon, (const int8_t *)in, w,
+                            (int8_t *)out, (int8_t *)node->scratch);
+      if (d->kern) return MOTE_OK;
+#endif
 #if defined(MOTE_HAVE_AVX2)
       if ((d->isa & MOTE_ISA_AVX2)) {
         if (depthwise && mote_dwconv2d_s8_avx2_supported(&g)) {

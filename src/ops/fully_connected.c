@@ -24,6 +24,9 @@
 #include "../kernels/x86_avx2/fc_avx2.h"
 #endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
+#if defined(MOTE_HAVE_NEON)
+#include "../kernels/arm_neon/conv_neon.h"
+#endif
 
 enum { FC_F32 = 0, FC_HYBRID, FC_S8, FC_S8W4, FC_S16, FC_S16_ACC32 };
 
@@ -43,6 +46,11 @@ typedef struct fc_data {
   mote_fc_dims n;
   uint8_t kind;
   uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+#if defined(MOTE_HAVE_NEON)
+  uint8_t kern;               /* NEON kernel chosen at prepare: MOTE_ISA_NEON
+                                 or MOTE_ISA_NEON_DOT; 0: the others */
+  const mote_neon_pack *neon; /* its pack (persistent) */
+#endif
 } fc_data;
 
 static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
@@ -265,6 +273,30 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   uint8_t *mem = (uint8_t *)mote_persist(ctx, sizeof(fc_data) + arr);
   if (kind == FC_HYBRID)
     MOTE_TRY(mote_request_scratch(ctx, node, (size_t)depth));
+#if defined(MOTE_HAVE_NEON)
+  /* NEON int8 kernel (SDOT first) on the CONV_2D code, chosen here; its
+   * pack (bias, requantization vectors, padded weights) is built once. */
+  uint8_t neon_kern = 0;
+  mote_conv_geom neon_g;
+  void *neon_mem = NULL;
+  {
+    const mote_fc_dims nd = {batches, depth, units};
+    mote_fc_neon_as_conv(&nd, NULL, &neon_g, NULL);
+  }
+  if (kind == FC_S8 && w.is_const && (!has_bias || bias.is_const) &&
+      mote_fc_s8_neon_supported(-in.zero_point,
+                                per_channel ? 0 : -w.zero_point)) {
+    const uint32_t ok = mote_isa_allowed(ctx->m->ops->isa_mask);
+    neon_kern = (uint8_t)((ok & MOTE_ISA_NEON_DOT) ? MOTE_ISA_NEON_DOT
+                          : (ok & MOTE_ISA_NEON)   ? MOTE_ISA_NEON
+                                                   : 0);
+  }
+  if (neon_kern) {
+    neon_mem = mote_persist(ctx, mote_conv2d_s8_neon_pack_bytes(&neon_g));
+    MOTE_TRY(
+        mote_request_scratch(ctx, node, mote_conv2d_s8_neon_scratch(&neon_g)));
+  }
+#endif
   if (!mem) return MOTE_OK;
 
   fc_data *d = (fc_data *)(void *)mem;
@@ -302,6 +334,16 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   q->output_offset = out.type == MOTE_INT8 ? out.zero_point : 0;
   q->act_min = act_min;
   q->act_max = act_max;
+#if defined(MOTE_HAVE_NEON)
+  if (neon_kern && neon_mem && w.data) {
+    mote_conv_q_params cq;
+    mote_fc_neon_as_conv(&d->n, q, &neon_g, &cq);
+    d->kern = neon_kern;
+    d->neon = mote_conv2d_s8_neon_pack(
+        &neon_g, &cq, (const int8_t *)w.data,
+        has_bias ? (const int32_t *)bias.data : NULL, neon_mem);
+  }
+#endif
   return MOTE_OK;
 }
 
@@ -330,6 +372,20 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
                          (int8_t *)node->scratch);
       break;
     case FC_S8:
+#if defined(MOTE_HAVE_NEON)
+      if (d->kern == MOTE_ISA_NEON_DOT) {
+        mote_fc_s8_neon_dot(n, &d->p.q, d->neon, (const int8_t *)in,
+                            (const int8_t *)w, (int8_t *)out,
+                            (int8_t *)node->scratch);
+        break;
+      }
+      if (d->kern) {
+        mote_fc_s8_neon(n, &d->p.q, d->neon, (const int8_t *)in,
+                        (const int8_t *)w, (int8_t *)out,
+                        (int8_t *)node->scratch);
+        break;
+      }
+#endif
 #if defined(MOTE_HAVE_AVX2)
       if ((d->isa & MOTE_ISA_AVX2) && mote_fc_s8_avx2_supported(n)) {
         mote_fc_s8_avx2(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,

@@ -4,6 +4,9 @@
 */
 #include "../kernels/ref/pool_ref.h"
 #include "pool_common.h"
+#if defined(MOTE_HAVE_NEON)
+#include "../kernels/arm_neon/pool_neon.h"
+#endif
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/isa.h"
 #include "../kernels/x86_avx2/pool_avx2.h"
@@ -18,6 +21,12 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
       mote_max_pool_f32_ref(&d->p, (const float *)in, (float *)out);
       break;
     case MOTE_INT8:
+#if defined(MOTE_HAVE_NEON)
+      if (d->kern) {
+        mote_max_pool_s8_neon(&d->p, (const int8_t *)in, (int8_t *)out);
+        break;
+      }
+#endif
 #if defined(MOTE_HAVE_AVX2)
       if ((d->isa & MOTE_ISA_AVX2)) {
         mote_max_pool_s8_avx2(&d->p, (const int8_t *)in, (int8_t *)out);

@@ -5,6 +5,9 @@
 #include "../kernels/isa.h"
 #include "elementwise_common.h"
 #include "op_util.h"
+#if defined(MOTE_HAVE_NEON)
+#include "../kernels/arm_neon/pool_neon.h"
+#endif
 
 /* Pool2DOptions field ids. */
 enum {
@@ -112,6 +115,14 @@ mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node) {
   }
   d.type = in.type;
   d.isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
+#if defined(MOTE_HAVE_NEON)
+  d.kern = 0;
+  if ((d.isa & MOTE_ISA_NEON) && in.type == MOTE_INT8 &&
+      (node->builtin_code == TFL_OP_MAX_POOL_2D
+           ? mote_max_pool_s8_neon_supported(p)
+           : mote_avg_pool_s8_neon_supported(p)))
+    d.kern = MOTE_ISA_NEON;
+#endif
   pd = (mote_pool_data *)mote_persist(ctx, sizeof *pd);
   if (!pd) return MOTE_OK;
   *pd = d;

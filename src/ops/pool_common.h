@@ -9,6 +9,9 @@ typedef struct mote_pool_data {
   mote_pool_params p;
   mote_dtype type;
   uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+#if defined(MOTE_HAVE_NEON)
+  uint8_t kern; /* MOTE_ISA_NEON: the NEON kernel (chosen at prepare) */
+#endif
 } mote_pool_data;
 
 /* Validate the node (TFLM PoolingPrepare rules) and persist the params. */
