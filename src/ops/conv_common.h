@@ -307,23 +307,25 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     scratch = MOTE_CONV_ALIGN8(scratch) + mote_conv2d_s8_dsp_scratch(&g);
 #endif
 #if defined(MOTE_HAVE_NEON)
-  /* NEON int8 kernels (SDOT first, none for depthwise), chosen here; the
-   * pack (bias, requantization vectors, re-laid weights) is built once. */
+  /* NEON int8 kernels (SDOT first: CONV_2D, and DEPTHWISE_CONV_2D of one
+   * input channel run as one), chosen here; the pack (bias, requantization
+   * vectors, re-laid weights) is built once. */
   uint8_t neon_kern = 0;
   size_t neon_bytes = 0;
+  const int neon_gemm = !depthwise || g.in_c == 1;
   if (kind == MOTE_CONV_K_S8 && !filter_s4 && filt.is_const &&
       (!has_bias || bias.is_const)) {
     const uint32_t ok = mote_isa_allowed(ctx->m->ops->isa_mask);
-    if (depthwise ? mote_dwconv2d_s8_neon_supported(&g)
+    if (depthwise ? mote_dwconv2d_s8_neon_supported(&g, -in.zero_point)
                   : mote_conv2d_s8_neon_supported(&g, -in.zero_point))
       neon_kern =
-          (uint8_t)(!depthwise && (ok & MOTE_ISA_NEON_DOT) ? MOTE_ISA_NEON_DOT
-                    : (ok & MOTE_ISA_NEON)                 ? MOTE_ISA_NEON
-                                                           : 0);
+          (uint8_t)(neon_gemm && (ok & MOTE_ISA_NEON_DOT) ? MOTE_ISA_NEON_DOT
+                    : (ok & MOTE_ISA_NEON)                ? MOTE_ISA_NEON
+                                                          : 0);
     if (neon_kern)
       neon_bytes = depthwise ? mote_dwconv2d_s8_neon_pack_bytes(&g)
                              : mote_conv2d_s8_neon_pack_bytes(&g);
-    if (neon_kern && !depthwise)
+    if (neon_kern && neon_gemm)
       scratch = MOTE_CONV_ALIGN8(scratch) + mote_conv2d_s8_neon_scratch(&g);
   }
   void *neon_mem = neon_bytes ? mote_persist(ctx, neon_bytes) : NULL;
@@ -435,7 +437,7 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
       if (d->kern == MOTE_ISA_NEON_DOT)
         mote_conv2d_s8_neon_dot(&g, &d->p.q, d->neon, (const int8_t *)in, w,
                                 (int8_t *)out, (int8_t *)node->scratch);
-      else if (d->kern && depthwise)
+      else if (d->kern && depthwise && g.in_c != 1)
         mote_dwconv2d_s8_neon(&g, &d->p.q, d->neon, (const int8_t *)in,
                               (int8_t *)out);
       else if (d->kern)

@@ -155,6 +155,10 @@ static void random_geom(mote_conv_geom *g, int depthwise) {
   if (depthwise) {
     g->filt_in_c = 1;
     g->out_c = g->in_c;
+    if (uni(0, 3) == 0) { /* one input channel, any multiplier: a CONV_2D */
+      g->in_c = 1;
+      g->depth_multiplier = g->out_c = uni(1, 40);
+    }
   } else {
     g->filt_in_c = g->in_c;
     g->out_c = uni(0, 2) == 0 ? uni(1, 9) : uni(1, 70);
@@ -166,7 +170,9 @@ static void run_neon(int kind, const mote_conv_geom *g,
                      const mote_conv_q_params *p, const mote_neon_pack *pk,
                      const int8_t *in, const int8_t *f, int8_t *out,
                      int8_t *scratch) {
-  if (kind == 2)
+  if (kind == 2 && g->in_c == 1) /* packed as a CONV_2D */
+    mote_conv2d_s8_neon(g, p, pk, in, f, out, scratch);
+  else if (kind == 2)
     mote_dwconv2d_s8_neon(g, p, pk, in, out);
   else if (kind == 1)
     mote_conv2d_s8_neon_dot(g, p, pk, in, f, out, scratch);
@@ -198,12 +204,12 @@ static int test_conv(int cases, int kind) {
     fill_s8(in, ni);
     fill_s8(f, nf);
     int32_t *bias = make_bias(g.out_c);
-    const int ok = dw ? mote_dwconv2d_s8_neon_supported(&g)
+    const int ok = dw ? mote_dwconv2d_s8_neon_supported(&g, p.input_offset)
                       : mote_conv2d_s8_neon_supported(&g, p.input_offset);
     const size_t pb = dw ? mote_dwconv2d_s8_neon_pack_bytes(&g)
                          : mote_conv2d_s8_neon_pack_bytes(&g);
     void *mem = malloc(pb);
-    int8_t *scratch = malloc(dw ? 1 : mote_conv2d_s8_neon_scratch(&g));
+    int8_t *scratch = malloc(mote_conv2d_s8_neon_scratch(&g));
     const mote_neon_pack *pk =
         dw ? mote_dwconv2d_s8_neon_pack(&g, &p, f, bias, mem)
            : mote_conv2d_s8_neon_pack(&g, &p, f, bias, mem);
@@ -261,9 +267,10 @@ static int test_conv(int cases, int kind) {
   /* What must be declined. */
   mote_conv_geom g;
   random_geom(&g, 1);
+  g.in_c = 2;
   g.depth_multiplier = 2;
-  g.out_c = 2 * g.in_c;
-  if (dw && mote_dwconv2d_s8_neon_supported(&g)) {
+  g.out_c = 4;
+  if (dw && mote_dwconv2d_s8_neon_supported(&g, 0)) {
     fprintf(stderr, "dwconv: depth multiplier 2 accepted\n");
     fails++;
   }

@@ -37,7 +37,8 @@ typedef struct mote_neon_pack {
 } mote_neon_pack;
 
 /*
-** CONV_2D int8 accepted by the NEON kernels: ungrouped, the input zero
+** CONV_2D int8 accepted by the NEON kernels: ungrouped (filt_in_c ==
+** in_c; depth_multiplier is not read), the input zero
 ** point an int8 value (`input_offset` = minus it; padding is filled with
 ** the zero point so that it contributes nothing).
 */
@@ -72,21 +73,30 @@ void mote_conv2d_s8_neon_dot(const mote_conv_geom *g,
                              const int8_t *filter, int8_t *output,
                              int8_t *scratch);
 
-/* DEPTHWISE_CONV_2D int8 accepted by the NEON kernel: depth multiplier 1. */
-int mote_dwconv2d_s8_neon_supported(const mote_conv_geom *g);
+/*
+** DEPTHWISE_CONV_2D int8 accepted by the NEON kernels: depth multiplier 1
+** (mote_dwconv2d_s8_neon), or one input channel and any multiplier, which
+** is a CONV_2D of filter_h * filter_w weights per output channel: packed
+** as one (transposed) by mote_dwconv2d_s8_neon_pack, to be run with
+** mote_conv2d_s8_neon(_dot) and its scratch.
+*/
+int mote_dwconv2d_s8_neon_supported(const mote_conv_geom *g,
+                                    int32_t input_offset);
 
 /* Persistent bytes of the DEPTHWISE_CONV_2D pack (geometry only). */
 size_t mote_dwconv2d_s8_neon_pack_bytes(const mote_conv_geom *g);
 
 /* Fill the DEPTHWISE_CONV_2D pack (int16 filter [taps][cp], bias and
- * requantization vectors) in `mem`; returns it. */
+ * requantization vectors; one input channel: the CONV_2D pack) in `mem`;
+ * returns it. */
 const mote_neon_pack *mote_dwconv2d_s8_neon_pack(const mote_conv_geom *g,
                                                  const mote_conv_q_params *p,
                                                  const int8_t *filter,
                                                  const int32_t *bias,
                                                  void *mem);
 
-/* DEPTHWISE_CONV_2D int8 (SMLAL on int16 lanes; no scratch). */
+/* DEPTHWISE_CONV_2D int8, more than one input channel (SMLAL on int16
+ * lanes; no scratch). */
 void mote_dwconv2d_s8_neon(const mote_conv_geom *g, const mote_conv_q_params *p,
                            const mote_neon_pack *pk, const int8_t *input,
                            int8_t *output);
