@@ -1,12 +1,13 @@
 # mote: the two commands of the quick start, and a few conveniences.
 #   make demo   build, then inspect / run / benchmark the bundled model
-#   make test   build and run every test (release + ASan/UBSan builds, and
-#               the firmware conformance on four boards under QEMU)
+#   make test   build and run every test (release + ASan/UBSan builds, the
+#               firmware conformance on four boards under QEMU, and the
+#               AArch64 build with its NEON kernels under qemu-user)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all demo test test-release test-asan test-mcu clean format
+.PHONY: all demo test test-release test-asan test-mcu test-neon clean format
 
 all:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -15,7 +16,7 @@ all:
 demo: all
 	@sh tools/demo.sh $(BUILD)
 
-test: test-release test-asan test-mcu
+test: test-release test-asan test-mcu test-neon
 
 test-release: all
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
@@ -44,8 +45,21 @@ test-mcu:
 	  (cd $(MCU_BUILD)/$$b && ctest --output-on-failure -j$(JOBS)); \
 	done
 
+# AArch64 cross build (cmake/aarch64-linux-gnu.cmake: runtime, minimal host
+# tools, conformance/unit/kernel tests), every test under qemu-aarch64: the
+# NEON kernels against the reference, and the conformance suite with
+# MOTE_ISA=ref, neon and neondot. Needs gcc-aarch64-linux-gnu,
+# libc6-dev-arm64-cross and qemu-user.
+NEON_BUILD ?= build-aarch64
+
+test-neon:
+	cmake -S . -B $(NEON_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/aarch64-linux-gnu.cmake >/dev/null
+	cmake --build $(NEON_BUILD) -j$(JOBS)
+	cd $(NEON_BUILD) && ctest --output-on-failure -j$(JOBS)
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(NEON_BUILD)

@@ -18,6 +18,9 @@
 #if defined(MOTE_HAVE_AVX512)
 #include "../kernels/x86_avx512/add_avx512.h"
 #endif
+#if defined(MOTE_HAVE_NEON)
+#include "../kernels/arm_neon/add_neon.h"
+#endif
 
 typedef struct add_data {
   mote_binary_data b;
@@ -62,6 +65,11 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   if ((d.isa & MOTE_ISA_AVX512) && mote_add_s8_avx512_supported(&d.b.bc))
     d.kern = MOTE_ISA_AVX512;
 #endif
+#if defined(MOTE_HAVE_NEON)
+  if ((d.isa & MOTE_ISA_NEON) && d.b.type == MOTE_INT8 &&
+      mote_add_s8_neon_supported(&d.q, &d.b.bc))
+    d.kern = MOTE_ISA_NEON;
+#endif
   return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
@@ -81,6 +89,14 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
     mote_add_s8_avx512(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
                        (const int8_t *)mote_in(ctx, node, 1),
                        (int8_t *)mote_out(ctx, node, 0));
+    return MOTE_OK;
+  }
+#endif
+#if defined(MOTE_HAVE_NEON)
+  if (d->kern == MOTE_ISA_NEON) {
+    mote_add_s8_neon(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
+                     (const int8_t *)mote_in(ctx, node, 1),
+                     (int8_t *)mote_out(ctx, node, 0));
     return MOTE_OK;
   }
 #endif

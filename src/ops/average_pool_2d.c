@@ -5,8 +5,11 @@
 */
 #include "../kernels/ref/pool_ref.h"
 #include "pool_common.h"
-#if defined(MOTE_HAVE_AVX2)
+#if defined(MOTE_HAVE_NEON)
+#include "../kernels/arm_neon/pool_neon.h"
+#endif
 #include "../kernels/isa.h"
+#if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/pool_avx2.h"
 #endif
 #if defined(MOTE_HAVE_AVX512)
@@ -19,6 +22,11 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   mote_pool_data *d = (mote_pool_data *)node->data;
   if (ctx->measuring || !d) return MOTE_OK;
   d->kern = MOTE_ISA_REF;
+#if defined(MOTE_HAVE_NEON)
+  if ((d->isa & MOTE_ISA_NEON) && d->type == MOTE_INT8 &&
+      mote_avg_pool_s8_neon_supported(&d->p))
+    d->kern = MOTE_ISA_NEON;
+#endif
 #if defined(MOTE_HAVE_AVX2)
   if ((d->isa & MOTE_ISA_AVX2) && mote_avg_pool_s8_avx2_supported(&d->p))
     d->kern = MOTE_ISA_AVX2;
@@ -42,6 +50,12 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 #if defined(MOTE_HAVE_AVX512)
       if (d->kern == MOTE_ISA_AVX512) {
         mote_avg_pool_s8_avx512(&d->p, (const int8_t *)in, (int8_t *)out);
+        break;
+      }
+#endif
+#if defined(MOTE_HAVE_NEON)
+      if (d->kern == MOTE_ISA_NEON) {
+        mote_avg_pool_s8_neon(&d->p, (const int8_t *)in, (int8_t *)out);
         break;
       }
 #endif

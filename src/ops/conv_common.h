@@ -23,6 +23,9 @@
 #if defined(MOTE_HAVE_AVX512)
 #include "../kernels/x86_avx512/f32_avx512.h"
 #endif
+#if defined(MOTE_HAVE_NEON)
+#include "../kernels/arm_neon/conv_neon.h"
+#endif
 
 enum {
   MOTE_CONV_K_F32 = 0,
@@ -356,6 +359,30 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   if (kind == MOTE_CONV_K_S8 && !depthwise && mote_conv2d_s8_dsp_supported(&g))
     scratch = MOTE_CONV_ALIGN8(scratch) + mote_conv2d_s8_dsp_scratch(&g);
 #endif
+#if defined(MOTE_HAVE_NEON)
+  /* NEON int8 kernels (SDOT first: CONV_2D, and DEPTHWISE_CONV_2D of one
+   * input channel run as one), chosen here; the pack (bias, requantization
+   * vectors, re-laid weights) is built once. */
+  uint8_t neon_kern = 0;
+  size_t neon_bytes = 0;
+  const int neon_gemm = !depthwise || g.in_c == 1;
+  if (kind == MOTE_CONV_K_S8 && !filter_s4 && filt.is_const &&
+      (!has_bias || bias.is_const)) {
+    const uint32_t ok = mote_isa_allowed(ctx->m->ops->isa_mask);
+    if (depthwise ? mote_dwconv2d_s8_neon_supported(&g, -in.zero_point)
+                  : mote_conv2d_s8_neon_supported(&g, -in.zero_point))
+      neon_kern =
+          (uint8_t)(neon_gemm && (ok & MOTE_ISA_NEON_DOT) ? MOTE_ISA_NEON_DOT
+                    : (ok & MOTE_ISA_NEON)                ? MOTE_ISA_NEON
+                                                          : 0);
+    if (neon_kern)
+      neon_bytes = depthwise ? mote_dwconv2d_s8_neon_pack_bytes(&g)
+                             : mote_conv2d_s8_neon_pack_bytes(&g);
+    if (neon_kern && neon_gemm)
+      scratch = MOTE_CONV_ALIGN8(scratch) + mote_conv2d_s8_neon_scratch(&g);
+  }
+  void *neon_mem = neon_bytes ? mote_persist(ctx, neon_bytes) : NULL;
+#endif
   if (kind == MOTE_CONV_K_HYBRID)
     scratch = MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(float)) +
               MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
@@ -462,6 +489,18 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     d->kern = MOTE_ISA_AVX512;
   }
 #endif
+#if defined(MOTE_HAVE_NEON)
+  if (neon_kern && neon_mem && filt.data) {
+    d->kern = neon_kern;
+    d->pk = depthwise
+                ? mote_dwconv2d_s8_neon_pack(
+                      &g, &d->p.q, (const int8_t *)filt.data,
+                      has_bias ? (const int32_t *)bias.data : NULL, neon_mem)
+                : mote_conv2d_s8_neon_pack(
+                      &g, &d->p.q, (const int8_t *)filt.data,
+                      has_bias ? (const int32_t *)bias.data : NULL, neon_mem);
+  }
+#endif
   node->data = d;
   return MOTE_OK;
 }
@@ -538,6 +577,21 @@ static inline mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
                                 (const int32_t *)bias, (int8_t *)out);
         return MOTE_OK;
       }
+#endif
+#if defined(MOTE_HAVE_NEON)
+      if (d->kern == MOTE_ISA_NEON_DOT)
+        mote_conv2d_s8_neon_dot(&g, &d->p.q, (const mote_neon_pack *)d->pk,
+                                (const int8_t *)in, w, (int8_t *)out,
+                                (int8_t *)node->scratch);
+      else if (d->kern == MOTE_ISA_NEON && depthwise && g.in_c != 1)
+        mote_dwconv2d_s8_neon(&g, &d->p.q, (const mote_neon_pack *)d->pk,
+                              (const int8_t *)in, (int8_t *)out);
+      else if (d->kern == MOTE_ISA_NEON)
+        mote_conv2d_s8_neon(&g, &d->p.q, (const mote_neon_pack *)d->pk,
+                            (const int8_t *)in, w, (int8_t *)out,
+                            (int8_t *)node->scratch);
+      if (d->kern == MOTE_ISA_NEON || d->kern == MOTE_ISA_NEON_DOT)
+        return MOTE_OK;
 #endif
 #if defined(MOTE_HAVE_AVX2)
       if ((d->isa & MOTE_ISA_AVX2)) {

@@ -30,6 +30,9 @@
 #if defined(MOTE_HAVE_AVX512)
 #include "../kernels/x86_avx512/f32_avx512.h"
 #endif
+#if defined(MOTE_HAVE_NEON)
+#include "../kernels/arm_neon/conv_neon.h"
+#endif
 
 enum { FC_F32 = 0, FC_HYBRID, FC_S8, FC_S8W4, FC_S16, FC_S16_ACC32 };
 
@@ -307,6 +310,30 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
                                   mote_fc_s8_avx512_scratch_bytes(&n512)));
   }
 #endif
+#if defined(MOTE_HAVE_NEON)
+  /* NEON int8 kernel (SDOT first) on the CONV_2D code, chosen here; its
+   * pack (bias, requantization vectors, padded weights) is built once. */
+  uint8_t neon_kern = 0;
+  mote_conv_geom neon_g;
+  void *neon_mem = NULL;
+  {
+    const mote_fc_dims nd = {batches, depth, units};
+    mote_fc_neon_as_conv(&nd, NULL, &neon_g, NULL);
+  }
+  if (kind == FC_S8 && w.is_const && (!has_bias || bias.is_const) &&
+      mote_fc_s8_neon_supported(-in.zero_point,
+                                per_channel ? 0 : -w.zero_point)) {
+    const uint32_t ok = mote_isa_allowed(ctx->m->ops->isa_mask);
+    neon_kern = (uint8_t)((ok & MOTE_ISA_NEON_DOT) ? MOTE_ISA_NEON_DOT
+                          : (ok & MOTE_ISA_NEON)   ? MOTE_ISA_NEON
+                                                   : 0);
+  }
+  if (neon_kern) {
+    neon_mem = mote_persist(ctx, mote_conv2d_s8_neon_pack_bytes(&neon_g));
+    MOTE_TRY(
+        mote_request_scratch(ctx, node, mote_conv2d_s8_neon_scratch(&neon_g)));
+  }
+#endif
   if (!mem) return MOTE_OK;
 
   fc_data *d = (fc_data *)(void *)mem;
@@ -363,6 +390,16 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
     if (d->pk && (!has_bias || b32)) d->kern = MOTE_ISA_AVX512;
   }
 #endif
+#if defined(MOTE_HAVE_NEON)
+  if (neon_kern && neon_mem && w.data) {
+    mote_conv_q_params cq;
+    mote_fc_neon_as_conv(&d->n, q, &neon_g, &cq);
+    d->kern = neon_kern;
+    d->pk = mote_conv2d_s8_neon_pack(
+        &neon_g, &cq, (const int8_t *)w.data,
+        has_bias ? (const int32_t *)bias.data : NULL, neon_mem);
+  }
+#endif
   return MOTE_OK;
 }
 
@@ -412,6 +449,20 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
                          (const int32_t *)bias, (int8_t *)out);
         break;
       }
+#if defined(MOTE_HAVE_NEON)
+      if (d->kern == MOTE_ISA_NEON_DOT) {
+        mote_fc_s8_neon_dot(n, &d->p.q, (const mote_neon_pack *)d->pk,
+                            (const int8_t *)in, (const int8_t *)w,
+                            (int8_t *)out, (int8_t *)node->scratch);
+        break;
+      }
+      if (d->kern == MOTE_ISA_NEON) {
+        mote_fc_s8_neon(n, &d->p.q, (const mote_neon_pack *)d->pk,
+                        (const int8_t *)in, (const int8_t *)w, (int8_t *)out,
+                        (int8_t *)node->scratch);
+        break;
+      }
+#endif
 #if defined(MOTE_HAVE_AVX2)
       if ((d->isa & MOTE_ISA_AVX2) && mote_fc_s8_avx2_supported(n)) {
         mote_fc_s8_avx2(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,

@@ -112,6 +112,7 @@ mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node) {
   }
   d.type = in.type;
   d.isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
+  d.kern = MOTE_ISA_REF; /* each op's prepare picks its int8 kernel */
   pd = (mote_pool_data *)mote_persist(ctx, sizeof *pd);
   if (!pd) return MOTE_OK;
   *pd = d;
