@@ -93,6 +93,10 @@ const char *mote_isa_name(uint32_t isa) {
       return "neon";
     case MOTE_ISA_NEON_DOT:
       return "neondot";
+    case MOTE_KERN_DSP:
+      return "dsp";
+    case MOTE_KERN_MVE:
+      return "mve";
     default:
       return NULL;
   }

@@ -27,8 +27,13 @@ uint32_t mote_isa_allowed(uint32_t mask);
 /* The one highest MOTE_ISA_* value to use under `mask` (0: any). */
 uint32_t mote_isa_select(uint32_t mask);
 
-/* Name of one MOTE_ISA_* value for reports ("avx512"); NULL for
- * MOTE_ISA_REF and unknown values (the reference kernel). */
+/* Kernel families chosen at compile time on microcontrollers (no
+ * MOTE_ISA_* bit: one per firmware), for reports only. */
+#define MOTE_KERN_MVE 0x40u
+#define MOTE_KERN_DSP 0x80u
+
+/* Name of one MOTE_ISA_* (or MOTE_KERN_*) value for reports ("avx512"); NULL
+ * for MOTE_ISA_REF and unknown values (the reference kernel). */
 const char *mote_isa_name(uint32_t isa);
 
 #endif

@@ -38,5 +38,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return mote_conv_eval(ctx, node, &o, 0);
 }
 
-const mote_op_reg mote_op_CONV_2D = {TFL_OP_CONV_2D, "CONV_2D", prepare,
-                                     eval,           0,         NULL};
+const mote_op_reg mote_op_CONV_2D = {
+    TFL_OP_CONV_2D, "CONV_2D", prepare, eval, 0, mote_conv_kernel};

@@ -471,6 +471,20 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     q->act_min = act_min_q;
     q->act_max = act_max_q;
   }
+  /* For reports: the int8 CONV_2D kernel eval will pick when none was
+   * fixed above. */
+  if (kind == MOTE_CONV_K_S8 && !depthwise) {
+    d->kern = MOTE_ISA_REF;
+#if defined(MOTE_HAVE_AVX2)
+    if ((d->isa & MOTE_ISA_AVX2) && mote_conv2d_s8_avx2_supported(&g))
+      d->kern = MOTE_ISA_AVX2;
+#endif
+  }
+#if defined(MOTE_HAVE_ARM_DSP)
+  if (kind == MOTE_CONV_K_S8 && (depthwise ? mote_dwconv2d_s8_dsp_supported(&g)
+                                           : mote_conv2d_s8_dsp_supported(&g)))
+    d->kern = MOTE_KERN_DSP;
+#endif
 #if defined(MOTE_HAVE_AVX512)
   if (use512 == 1) { /* pack (NULL, e.g. no data: the eval-time kernels) */
     const int32_t io = -in.zero_point;
@@ -702,6 +716,14 @@ static void mote_conv_task_run(void *arg, uint32_t i) {
           ? mote_conv_run(t->ctx, &sub, t->d, g, t->depthwise, t->in, t->filt,
                           t->bias, t->out + (size_t)lo * t->row_bytes, t->tfilt)
           : MOTE_OK;
+}
+
+/* The kernel chosen at prepare, for reports (mote_op_reg.kernel). */
+static inline const char *mote_conv_kernel(const void *data) {
+  const mote_conv_data *d = (const mote_conv_data *)data;
+  return d && (d->kind == MOTE_CONV_K_F32 || d->kind == MOTE_CONV_K_S8)
+             ? mote_isa_name(d->kern)
+             : NULL;
 }
 
 /* Eval shared by both ops (o: the options, decoded again). */

@@ -38,4 +38,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_DEPTHWISE_CONV_2D = {
-    TFL_OP_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", prepare, eval, 0, NULL};
+    TFL_OP_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", prepare, eval, 0,
+    mote_conv_kernel};

@@ -381,6 +381,16 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   q->output_offset = out.type == MOTE_INT8 ? out.zero_point : 0;
   q->act_min = act_min;
   q->act_max = act_max;
+  /* For reports: the kernel eval will pick when none was fixed above. */
+  if (kind == FC_S8) d->kern = MOTE_ISA_REF;
+#if defined(MOTE_HAVE_AVX2)
+  if (kind == FC_S8 && (d->isa & MOTE_ISA_AVX2) &&
+      mote_fc_s8_avx2_supported(&d->n))
+    d->kern = MOTE_ISA_AVX2;
+#endif
+#if defined(MOTE_HAVE_ARM_DSP)
+  if (kind == FC_S8) d->kern = MOTE_KERN_DSP;
+#endif
 #if defined(MOTE_HAVE_AVX512)
   if (use512) { /* NULL (weights + zero point outside int8): eval-time kernels
                  */
@@ -492,5 +502,13 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
+/* The kernel chosen at prepare, for reports (mote_model_op_kernel). */
+static const char *kernel(const void *data) {
+  const fc_data *d = (const fc_data *)data;
+  return d && (d->kind == FC_F32 || d->kind == FC_S8 || d->kind == FC_S8W4)
+             ? mote_isa_name(d->kern)
+             : NULL;
+}
+
 const mote_op_reg mote_op_FULLY_CONNECTED = {
-    TFL_OP_FULLY_CONNECTED, "FULLY_CONNECTED", prepare, eval, 0, NULL};
+    TFL_OP_FULLY_CONNECTED, "FULLY_CONNECTED", prepare, eval, 0, kernel};
