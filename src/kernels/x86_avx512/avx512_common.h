@@ -100,7 +100,7 @@ static inline void mote_avx512_requant_store16(__m512i acc,
 
 /* Mask of the first n (0..16) lanes. */
 static inline __mmask16 mote_avx512_mask16(int32_t n) {
-  return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
+  return (__mmask16)(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
 }
 
 /*

@@ -10,9 +10,7 @@
 
 /* Lanes [0, n) set, n clamped to [0, 16]. */
 static inline __mmask16 mote_f32x16_lanes(int64_t n) {
-  return n >= 16  ? (__mmask16)0xFFFF
-         : n <= 0 ? (__mmask16)0
-                  : (__mmask16)((1u << n) - 1u);
+  return (__mmask16)(n >= 16 ? 0xFFFFu : n <= 0 ? 0u : (1u << n) - 1u);
 }
 
 /* The reference activation clamp (min(hi, max(lo, x))), 16 lanes. */
