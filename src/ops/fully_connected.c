@@ -24,6 +24,7 @@
 #include "../kernels/x86_avx2/fc_avx2.h"
 #endif
 #include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
+#include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 
 enum { FC_F32 = 0, FC_HYBRID, FC_S8, FC_S8W4, FC_S16, FC_S16_ACC32 };
 
@@ -43,6 +44,9 @@ typedef struct fc_data {
   mote_fc_dims n;
   uint8_t kind;
   uint8_t isa; /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+#if defined(MOTE_HAVE_ARM_MVE)
+  const int32_t *mve_bias; /* MVE kernel chosen: bias + folded offsets */
+#endif
 } fc_data;
 
 static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
@@ -263,6 +267,14 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
     arr = quantized ? mote_requant_ch_bytes((uint32_t)units)
                     : sizeof(float) * (size_t)units;
   uint8_t *mem = (uint8_t *)mote_persist(ctx, sizeof(fc_data) + arr);
+#if defined(MOTE_HAVE_ARM_MVE)
+  /* MVE: constant int8 weights and bias; offsets folded into a bias copy
+   * once, here. */
+  int32_t *mve_bias = NULL;
+  const int mve = kind == FC_S8 && w.is_const && (!has_bias || bias.is_const);
+  if (mve)
+    mve_bias = (int32_t *)mote_persist(ctx, (size_t)units * sizeof(int32_t));
+#endif
   if (kind == FC_HYBRID)
     MOTE_TRY(mote_request_scratch(ctx, node, (size_t)depth));
   if (!mem) return MOTE_OK;
@@ -302,6 +314,13 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   q->output_offset = out.type == MOTE_INT8 ? out.zero_point : 0;
   q->act_min = act_min;
   q->act_max = act_max;
+#if defined(MOTE_HAVE_ARM_MVE)
+  if (mve && mve_bias) {
+    mote_fc_s8_mve_fold(&d->n, q, (const int8_t *)w.data,
+                        has_bias ? (const int32_t *)bias.data : NULL, mve_bias);
+    d->mve_bias = mve_bias;
+  }
+#endif
   return MOTE_OK;
 }
 
@@ -334,6 +353,13 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
       if ((d->isa & MOTE_ISA_AVX2) && mote_fc_s8_avx2_supported(n)) {
         mote_fc_s8_avx2(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
                         (const int32_t *)bias, (int8_t *)out);
+        break;
+      }
+#endif
+#if defined(MOTE_HAVE_ARM_MVE)
+      if (d->mve_bias) { /* chosen at prepare */
+        mote_fc_s8_mve(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
+                       d->mve_bias, (int8_t *)out);
         break;
       }
 #endif
