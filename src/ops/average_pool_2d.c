@@ -5,6 +5,7 @@
 */
 #include "../kernels/ref/pool_ref.h"
 #include "pool_common.h"
+#include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/isa.h"
 #include "../kernels/x86_avx2/pool_avx2.h"
@@ -22,6 +23,12 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 #if defined(MOTE_HAVE_AVX2)
       if ((d->isa & MOTE_ISA_AVX2) && mote_avg_pool_s8_avx2_supported(&d->p)) {
         mote_avg_pool_s8_avx2(&d->p, (const int8_t *)in, (int8_t *)out);
+        break;
+      }
+#endif
+#if defined(MOTE_HAVE_ARM_MVE)
+      if (mote_avg_pool_s8_mve_supported(&d->p)) {
+        mote_avg_pool_s8_mve(&d->p, (const int8_t *)in, (int8_t *)out);
         break;
       }
 #endif

@@ -4,6 +4,7 @@
 */
 #include "../kernels/ref/pool_ref.h"
 #include "pool_common.h"
+#include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/isa.h"
 #include "../kernels/x86_avx2/pool_avx2.h"
@@ -23,6 +24,10 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
         mote_max_pool_s8_avx2(&d->p, (const int8_t *)in, (int8_t *)out);
         break;
       }
+#endif
+#if defined(MOTE_HAVE_ARM_MVE)
+      mote_max_pool_s8_mve(&d->p, (const int8_t *)in, (int8_t *)out);
+      break;
 #endif
       mote_max_pool_s8_ref(&d->p, (const int8_t *)in, (int8_t *)out);
       break;

@@ -32,7 +32,7 @@
 #endif
 #define BUF 12288
 
-static int8_t in_buf[BUF], w_buf[BUF], out_ref[BUF], out_mve[BUF];
+static int8_t in_buf[BUF], in2_buf[BUF], w_buf[BUF], out_ref[BUF], out_mve[BUF];
 static int32_t bias_buf[128], beff_buf[128], mult_buf[128];
 static int8_t shift_buf[128];
 static int8_t cols[2 * 67 * 25 + 16];
@@ -275,6 +275,130 @@ static int32_t run_fc(void) {
   return done;
 }
 
+/* Random shape of rank 1..4 with extents 1..maxe (product kept small). */
+static uint32_t rand_shape(int32_t *d, int32_t maxe) {
+  const uint32_t n = (uint32_t)rnd(1, 4);
+  for (uint32_t i = 0; i < n; i++) d[i] = rnd(1, maxe);
+  return n;
+}
+
+static int32_t run_add(void) {
+  int32_t done = 0;
+  for (int32_t cs = 0; done < ARM_MVE_FW_CASES; cs++) {
+    int32_t a[4], b[4], o[6];
+    uint32_t na = rand_shape(a, 9), nb, no;
+    const int kind = rnd(0, 3);
+    mote_bcast bc;
+    mote_addsub_q_params p;
+    if (kind == 0) { /* same shape */
+      nb = na;
+      for (uint32_t i = 0; i < na; i++) b[i] = a[i];
+    } else if (kind == 1) { /* scalar */
+      nb = 1;
+      b[0] = 1;
+    } else if (kind == 2) { /* innermost extents only (channel bcast) */
+      nb = 1;
+      b[0] = a[na - 1];
+    } else { /* extents 1 here and there on either side */
+      nb = na;
+      for (uint32_t i = 0; i < na; i++) {
+        b[i] = rnd(0, 2) == 0 ? 1 : a[i];
+        if (rnd(0, 3) == 0) a[i] = 1;
+      }
+    }
+    if (rnd(0, 1)) { /* swap the roles */
+      int32_t t[4];
+      uint32_t nt = na;
+      for (uint32_t i = 0; i < 4; i++) t[i] = a[i];
+      for (uint32_t i = 0; i < nb; i++) a[i] = b[i];
+      na = nb;
+      for (uint32_t i = 0; i < nt; i++) b[i] = t[i];
+      nb = nt;
+    }
+    if (mote_bcast_init(&bc, a, na, b, nb, o, &no) != MOTE_BCAST_OK) continue;
+    if (bc.count + 16 > BUF) continue;
+    int32_t n1 = 1, n2 = 1;
+    for (uint32_t i = 0; i < na; i++) n1 *= a[i];
+    for (uint32_t i = 0; i < nb; i++) n2 *= b[i];
+    if (!mote_add_s8_mve_supported(&bc)) fail("ADD support", cs, -1, 1, 0);
+    const int extreme = rnd(0, 7) == 0;
+    p.in1_offset = -rnd(-128, 127);
+    p.in2_offset = -rnd(-128, 127);
+    p.out_offset = rnd(-128, 127);
+    p.left_shift = rnd(0, 3) == 0 ? rnd(0, 24) : 20;
+    p.in1_mult = extreme ? (int32_t)next() : rnd(1 << 30, 0x7FFFFFFF);
+    p.in2_mult = extreme ? (int32_t)next() : rnd(1 << 30, 0x7FFFFFFF);
+    p.out_mult = extreme ? (int32_t)next() : rnd(1 << 30, 0x7FFFFFFF);
+    p.in1_shift = extreme ? rnd(-31, 3) : rnd(-12, 0);
+    p.in2_shift = extreme ? rnd(-31, 3) : rnd(-12, 0);
+    p.out_shift = extreme ? rnd(-31, 3) : rnd(-31, -10);
+    p.act_min = rnd(0, 3) == 0 ? rnd(-128, 0) : -128;
+    p.act_max = rnd(0, 3) == 0 ? rnd(p.act_min, 127) : 127;
+    fill(in_buf, n1);
+    fill(in2_buf, n2);
+    clear_out();
+    mote_add_s8_ref(&p, &bc, in_buf, in2_buf, out_ref);
+    if (n1 == bc.count && rnd(0, 1)) { /* in place: out aliases input 1 */
+      memcpy(out_mve, in_buf, (size_t)n1);
+      mote_add_s8_mve(&p, &bc, out_mve, in2_buf, out_mve);
+    } else {
+      mote_add_s8_mve(&p, &bc, in_buf, in2_buf, out_mve);
+    }
+    check("ADD", cs, bc.count);
+    done++;
+  }
+  return done;
+}
+
+static int32_t run_pool(int avg) {
+  const char *op = avg ? "AVERAGE_POOL_2D" : "MAX_POOL_2D";
+  int32_t done = 0;
+  for (int32_t cs = 0; done < ARM_MVE_FW_CASES; cs++) {
+    mote_pool_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = rnd(1, 2);
+    p.depth = rnd(0, 3) == 0 ? 16 * rnd(1, 4) : rnd(1, 67);
+    p.in_h = rnd(1, 12);
+    p.in_w = rnd(1, 12);
+    p.filter_h = rnd(1, 6);
+    p.filter_w = rnd(1, 6);
+    if (rnd(0, 9) == 0) { /* whole-image windows, up to 16 x 16 taps */
+      p.in_h = p.filter_h = rnd(1, 16);
+      p.in_w = p.filter_w = rnd(1, 16);
+      p.depth = rnd(1, 20);
+    }
+    p.stride_h = rnd(1, 3);
+    p.stride_w = rnd(1, 3);
+    p.pad_h = rnd(0, 1) ? 0 : rnd(0, p.filter_h - 1);
+    p.pad_w = rnd(0, 1) ? 0 : rnd(0, p.filter_w - 1);
+    const int32_t sh = p.in_h + 2 * p.pad_h - p.filter_h;
+    const int32_t sw = p.in_w + 2 * p.pad_w - p.filter_w;
+    if (sh < 0 || sw < 0) continue;
+    p.out_h = sh / p.stride_h + 1;
+    p.out_w = sw / p.stride_w + 1;
+    p.act_min = rnd(0, 3) == 0 ? rnd(-128, 0) : -128;
+    p.act_max = rnd(0, 3) == 0 ? rnd(p.act_min, 127) : 127;
+    const int32_t nin = p.batches * p.in_h * p.in_w * p.depth;
+    const int32_t nout = p.batches * p.out_h * p.out_w * p.depth;
+    if (nin > BUF || nout + 16 > BUF) continue;
+    fill(in_buf, nin);
+    if (rnd(0, 4) == 0) /* saturated inputs: the extreme sums */
+      memset(in_buf, rnd(0, 1) ? 0x80 : 0x7F, (size_t)nin);
+    clear_out();
+    if (avg) {
+      if (!mote_avg_pool_s8_mve_supported(&p)) fail(op, cs, -1, 1, 0);
+      mote_avg_pool_s8_ref(&p, in_buf, out_ref);
+      mote_avg_pool_s8_mve(&p, in_buf, out_mve);
+    } else {
+      mote_max_pool_s8_ref(&p, in_buf, out_ref);
+      mote_max_pool_s8_mve(&p, in_buf, out_mve);
+    }
+    check(op, cs, nout);
+    done++;
+  }
+  return done;
+}
+
 int main(void) {
   int32_t n = run_requant();
   mote_port_write("arm_mve: requantizer ");
@@ -283,6 +407,9 @@ int main(void) {
   n = run_conv(0);
   n += run_conv(1);
   n += run_fc();
+  n += run_add();
+  n += run_pool(1);
+  n += run_pool(0);
   mote_port_write("arm_mve: ");
   put_num(n);
   mote_port_write(" random cases bit-exact with the reference kernels\n");

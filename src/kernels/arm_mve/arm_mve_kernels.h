@@ -124,10 +124,13 @@ int mote_add_s8_mve_supported(const mote_bcast *bc);
 void mote_add_s8_mve(const mote_addsub_q_params *p, const mote_bcast *bc,
                      const int8_t *in1, const int8_t *in2, int8_t *out);
 
-/* AVERAGE_POOL_2D / MAX_POOL_2D int8, 16 channels per pass, any shape. */
+/* AVERAGE_POOL_2D int8, 8 channels per pass, windows of at most 256
+ * taps (the int16 sums stay exact). */
+int mote_avg_pool_s8_mve_supported(const mote_pool_params *p);
+/* The kernel. */
 void mote_avg_pool_s8_mve(const mote_pool_params *p, const int8_t *in,
                           int8_t *out);
-/* MAX_POOL_2D int8. */
+/* MAX_POOL_2D int8, 16 channels per pass, any shape. */
 void mote_max_pool_s8_mve(const mote_pool_params *p, const int8_t *in,
                           int8_t *out);
 

@@ -29,12 +29,13 @@ void mote_mve_fold_rows(int32_t rows, int32_t depth, const int8_t *w,
   }
 }
 
-/* Two activation rows x two weight rows over depth K. */
+/* Two activation rows x two weight rows: nblk full 16-byte steps, then
+ * the tail step under predicate pt when tail is set. */
 static inline __attribute__((always_inline)) void dot22(
     const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1,
-    int32_t K, int32_t *r00, int32_t *r01, int32_t *r10, int32_t *r11) {
-  int32_t a = 0, b = 0, c = 0, d = 0, k;
-  for (k = K; k >= 16; k -= 16) {
+    int32_t nblk, int tail, mve_pred16_t pt, int32_t *r) {
+  int32_t a = 0, b = 0, c = 0, d = 0, i;
+  for (i = 0; i < nblk; i++) {
     const int8x16_t xa = vldrbq_s8(x0), xb = vldrbq_s8(x1);
     const int8x16_t wa = vldrbq_s8(w0), wb = vldrbq_s8(w1);
     a = vmladavaq_s8(a, xa, wa);
@@ -46,27 +47,26 @@ static inline __attribute__((always_inline)) void dot22(
     w0 += 16;
     w1 += 16;
   }
-  if (k > 0) {
-    const mve_pred16_t p = vctp8q((uint32_t)k);
-    const int8x16_t xa = vldrbq_z_s8(x0, p), xb = vldrbq_z_s8(x1, p);
-    const int8x16_t wa = vldrbq_z_s8(w0, p), wb = vldrbq_z_s8(w1, p);
+  if (tail) {
+    const int8x16_t xa = vldrbq_z_s8(x0, pt), xb = vldrbq_z_s8(x1, pt);
+    const int8x16_t wa = vldrbq_z_s8(w0, pt), wb = vldrbq_z_s8(w1, pt);
     a = vmladavaq_s8(a, xa, wa);
     b = vmladavaq_s8(b, xa, wb);
     c = vmladavaq_s8(c, xb, wa);
     d = vmladavaq_s8(d, xb, wb);
   }
-  *r00 = a;
-  *r01 = b;
-  *r10 = c;
-  *r11 = d;
+  r[0] = a; /* row 0: lanes 0, 1; row 1: lanes 4, 5 of a t[8] */
+  r[1] = b;
+  r[4] = c;
+  r[5] = d;
 }
 
-/* One activation row x four weight rows over depth K. */
+/* One activation row x four weight rows (as dot22). */
 static inline __attribute__((always_inline)) void dot14(
     const int8_t *x, const int8_t *w0, const int8_t *w1, const int8_t *w2,
-    const int8_t *w3, int32_t K, int32_t r[4]) {
-  int32_t a = 0, b = 0, c = 0, d = 0, k;
-  for (k = K; k >= 16; k -= 16) {
+    const int8_t *w3, int32_t nblk, int tail, mve_pred16_t pt, int32_t *r) {
+  int32_t a = 0, b = 0, c = 0, d = 0, i;
+  for (i = 0; i < nblk; i++) {
     const int8x16_t xv = vldrbq_s8(x);
     a = vmladavaq_s8(a, xv, vldrbq_s8(w0));
     b = vmladavaq_s8(b, xv, vldrbq_s8(w1));
@@ -78,13 +78,12 @@ static inline __attribute__((always_inline)) void dot14(
     w2 += 16;
     w3 += 16;
   }
-  if (k > 0) {
-    const mve_pred16_t p = vctp8q((uint32_t)k);
-    const int8x16_t xv = vldrbq_z_s8(x, p);
-    a = vmladavaq_s8(a, xv, vldrbq_z_s8(w0, p));
-    b = vmladavaq_s8(b, xv, vldrbq_z_s8(w1, p));
-    c = vmladavaq_s8(c, xv, vldrbq_z_s8(w2, p));
-    d = vmladavaq_s8(d, xv, vldrbq_z_s8(w3, p));
+  if (tail) {
+    const int8x16_t xv = vldrbq_z_s8(x, pt);
+    a = vmladavaq_s8(a, xv, vldrbq_z_s8(w0, pt));
+    b = vmladavaq_s8(b, xv, vldrbq_z_s8(w1, pt));
+    c = vmladavaq_s8(c, xv, vldrbq_z_s8(w2, pt));
+    d = vmladavaq_s8(d, xv, vldrbq_z_s8(w3, pt));
   }
   r[0] = a;
   r[1] = b;
@@ -92,48 +91,86 @@ static inline __attribute__((always_inline)) void dot14(
   r[3] = d;
 }
 
+/* Requantized sums t[0..3] (+ bias b) of channels c..c+3 to o. */
+static inline __attribute__((always_inline)) void put4(
+    int8_t *o, const int32_t *t, int32x4_t b, int32_t add, int32x4_t m,
+    int32x4_t rt, int32_t zo, int32_t lo, int32_t hi) {
+  vstrbq_s32(
+      o, mote_mve_requant_r(vaddq_s32(vldrwq_s32(t), vaddq_n_s32(b, add)), m,
+                            rt, zo, lo, hi));
+}
+
 void mote_mve_rows_s8(const int8_t *x0, const int8_t *x1, int32_t add0,
                       int32_t add1, const int8_t *w, int32_t depth, int32_t n,
                       const int32_t *bias_eff, const mote_requant_ch *rq,
                       int32_t zo, int32_t lo, int32_t hi, int8_t *o0,
                       int8_t *o1) {
-  const mote_mve_out o = mote_mve_out_of(zo, lo, hi);
-  int32_t c;
-  for (c = 0; c < n; c += 4) {
-    const int32_t left = n - c; /* channels left; rows past n repeat row c */
-    const int8_t *w0 = w + c * depth;
-    const int8_t *w1 = left > 1 ? w0 + depth : w0;
-    const int8_t *w2 = left > 2 ? w0 + 2 * depth : w0;
-    const int8_t *w3 = left > 3 ? w0 + 3 * depth : w0;
-    int32_t t0[4], t1[4];
-    if (x1) {
-      dot22(x0, x1, w0, w1, depth, &t0[0], &t0[1], &t1[0], &t1[1]);
-      dot22(x0, x1, w2, w3, depth, &t0[2], &t0[3], &t1[2], &t1[3]);
-    } else {
-      dot14(x0, w0, w1, w2, w3, depth, t0);
-    }
-    if (left >= 4) {
-      const mote_mve_rq4 r = mote_mve_rq4_of(rq, c);
+  /* Everything the loops need in locals: the int8 stores below may alias
+   * any memory, locals they cannot. */
+  const int32_t *const mult = rq->mult;
+  const int8_t *const shift = rq->shift;
+  const int32_t nblk = depth >> 4;
+  const int tail = (depth & 15) != 0;
+  const mve_pred16_t pt = vctp8q((uint32_t)(depth & 15));
+  int32_t c = 0;
+  int32_t t[8];
+  const int simple = mult && shift && mote_mve_shifts_simple(rq, n);
+  if (simple) {
+    /* Per-channel, shifts in [-31, 0]: the common case, fewest
+     * instructions per group of four channels. */
+    const int32_t full = n & ~(int32_t)3;
+    const int8_t *wc = w;
+    for (; c < full; c += 4, wc += 4 * depth) {
+      const int32x4_t m = vldrwq_s32(mult + c);
+      const int32x4_t rt = vldrbq_s32(shift + c);
       const int32x4_t b = vldrwq_s32(bias_eff + c);
-      vstrbq_s32(o0 + c,
-                 mote_mve_requant(
-                     vaddq_s32(vldrwq_s32(t0), vaddq_n_s32(b, add0)), &r, &o));
-      if (x1)
-        vstrbq_s32(o1 + c, mote_mve_requant(
-                               vaddq_s32(vldrwq_s32(t1), vaddq_n_s32(b, add1)),
-                               &r, &o));
-    } else {
-      const mve_pred16_t p = vctp32q((uint32_t)left);
-      const mote_mve_rq4 r = mote_mve_rq4_tail(rq, c, left);
-      const int32x4_t b = vldrwq_z_s32(bias_eff + c, p);
+      if (x1) {
+        dot22(x0, x1, wc, wc + depth, nblk, tail, pt, t);
+        dot22(x0, x1, wc + 2 * depth, wc + 3 * depth, nblk, tail, pt, t + 2);
+        put4(o0 + c, t, b, add0, m, rt, zo, lo, hi);
+        put4(o1 + c, t + 4, b, add1, m, rt, zo, lo, hi);
+      } else {
+        dot14(x0, wc, wc + depth, wc + 2 * depth, wc + 3 * depth, nblk, tail,
+              pt, t);
+        put4(o0 + c, t, b, add0, m, rt, zo, lo, hi);
+      }
+    }
+  }
+  {
+    const mote_mve_out o = mote_mve_out_of(zo, lo, hi);
+    const mote_mve_rq4 r0 =
+        mote_mve_rq4_make(vdupq_n_s32(rq->mult0), vdupq_n_s32(rq->shift0));
+    const int32_t full = n & ~(int32_t)3;
+    for (; c < n; c += 4) {
+      const int32_t left = n - c; /* rows past n repeat row c */
+      const int8_t *w0 = w + c * depth;
+      const int8_t *w1 = left > 1 ? w0 + depth : w0;
+      const int8_t *w2 = left > 2 ? w0 + 2 * depth : w0;
+      const int8_t *w3 = left > 3 ? w0 + 3 * depth : w0;
+      const mve_pred16_t p = vctp32q((uint32_t)(left < 4 ? left : 4));
+      mote_mve_rq4 r;
+      int32x4_t b;
+      if (x1) {
+        dot22(x0, x1, w0, w1, nblk, tail, pt, t);
+        dot22(x0, x1, w2, w3, nblk, tail, pt, t + 2);
+      } else {
+        dot14(x0, w0, w1, w2, w3, nblk, tail, pt, t);
+      }
+      if (c < full) {
+        r = (mult || shift) ? mote_mve_rq4_of(rq, c) : r0;
+        b = vldrwq_s32(bias_eff + c);
+      } else {
+        r = mote_mve_rq4_tail(rq, c, left);
+        b = vldrwq_z_s32(bias_eff + c, p);
+      }
       vstrbq_p_s32(o0 + c,
                    mote_mve_requant(
-                       vaddq_s32(vldrwq_s32(t0), vaddq_n_s32(b, add0)), &r, &o),
+                       vaddq_s32(vldrwq_s32(t), vaddq_n_s32(b, add0)), &r, &o),
                    p);
       if (x1)
         vstrbq_p_s32(
             o1 + c,
-            mote_mve_requant(vaddq_s32(vldrwq_s32(t1), vaddq_n_s32(b, add1)),
+            mote_mve_requant(vaddq_s32(vldrwq_s32(t + 4), vaddq_n_s32(b, add1)),
                              &r, &o),
             p);
     }

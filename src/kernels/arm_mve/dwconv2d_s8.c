@@ -62,7 +62,7 @@ static inline __attribute__((always_inline)) acc8 taps8(
     int32_t in_row, int32_t in_col, int32_t f_row, int32_t f_col, int16x8_t off,
     int add_off, int full, mve_pred16_t p) {
   int32_t fy, fx;
-#pragma GCC unroll 3
+#pragma GCC unroll 1
   for (fy = 0; fy < nfy; fy++) {
 #pragma GCC unroll 3
     for (fx = 0; fx < nfx; fx++) {
@@ -97,74 +97,127 @@ static inline mote_mve_rq4 rq_gather(const mote_requant_ch *rq, int32_t c,
   return mote_mve_rq4_make(m, s);
 }
 
-/* What one pass over an output row needs. */
+/* Output pixels per chunk of a row: their sums wait in a stack buffer of
+ * DW_CHUNK * 8 int32 between the two phases. */
+#define DW_CHUNK 16
+
+/* What one output row needs. */
 typedef struct dw_row {
   const mote_conv_geom *g;
   const int8_t *row, *filter;
   int8_t *orow;
   int32_t fy0, nfy, in_row, in_col, f_row, f_col;
   int16x8_t off;
-  mote_mve_out o;
 } dw_row;
 
-/* Channels c..c+7 (full) or c..C-1 along one output row. */
-static inline __attribute__((always_inline)) void pass(
-    const dw_row *r, const mote_conv_q_params *p, const int32_t *bias,
-    const int32_t *bias_eff, int32_t c, int full) {
+/* Sums of a window crossing the image border: the taps inside only, the
+ * input offset added to each input, from the model's bias. */
+static __attribute__((noinline)) void border_px(const dw_row *r,
+                                                const int32_t *bias, int32_t c,
+                                                int32_t ox, int32_t *t) {
   const mote_conv_geom *g = r->g;
-  const int32_t C = g->out_c, left = C - c;
-  const int is3 = g->filt_h == 3 && g->filt_w == 3;
+  const int32_t C = g->out_c;
+  const int32_t ix0 = ox * g->stride_w - g->pad_w;
+  const mve_pred16_t p16 = vctp16q((uint32_t)(C - c));
   const uint32x4_t ev = vidupq_n_u32(0, 2), od = vidupq_n_u32(1, 2);
-  const mve_pred16_t p16 = vctp16q((uint32_t)left);
-  const mve_pred16_t pe = vctp32q((uint32_t)((left + 1) >> 1));
-  const mve_pred16_t po = vctp32q((uint32_t)(left >> 1));
-  const mote_mve_rq4 re = rq_gather(&p->rq, c, ev, pe);
-  const mote_mve_rq4 ro = rq_gather(&p->rq, c, od, po);
-  acc8 b0, b1;
-  int32_t ox;
-  b0.e = gather32(bias, c, ev, pe);
-  b0.o = gather32(bias, c, od, po);
+  const mve_pred16_t pe = vctp32q((uint32_t)((C - c + 1) >> 1));
+  const mve_pred16_t po = vctp32q((uint32_t)((C - c) >> 1));
+  int32_t fx0, fx1;
+  acc8 a;
+  tap_range(ix0, g->dil_w, g->filt_w, g->in_w, &fx0, &fx1);
+  a.e = gather32(bias, c, ev, pe);
+  a.o = gather32(bias, c, od, po);
+  a = taps8(a, r->row + (ix0 + g->dil_w * fx0) * C + c,
+            r->filter + (r->fy0 * g->filt_w + fx0) * C + c, r->nfy, fx1 - fx0,
+            r->in_row, r->in_col, r->f_row, r->f_col, r->off, 1, 0, p16);
+  vstrwq_s32(t, a.e);
+  vstrwq_s32(t + 4, a.o);
+}
+
+/* Phase 1: the sums of channels c..c+7 (full) or c..C-1 for output pixels
+ * ox0..ox0+n-1 of one row, into t (8 per pixel: even lanes, odd lanes). */
+static inline __attribute__((always_inline)) void sums(
+    const dw_row *r, const int32_t *bias, const int32_t *bias_eff, int32_t c,
+    int32_t ox0, int32_t n, int32_t *t, int full) {
+  const mote_conv_geom *g = r->g;
+  const int32_t C = g->out_c, span = (g->filt_w - 1) * g->dil_w;
+  const int is3 = g->filt_h == 3 && g->filt_w == 3;
+  const int rows_in = r->nfy == g->filt_h;
+  const mve_pred16_t p16 = vctp16q((uint32_t)(C - c));
+  const uint32x4_t ev = vidupq_n_u32(0, 2), od = vidupq_n_u32(1, 2);
+  const mve_pred16_t pe = vctp32q((uint32_t)((C - c + 1) >> 1));
+  const mve_pred16_t po = vctp32q((uint32_t)((C - c) >> 1));
+  acc8 b1;
+  int32_t i;
   b1.e = gather32(bias_eff, c, ev, pe);
   b1.o = gather32(bias_eff, c, od, po);
-  for (ox = 0; ox < g->out_w; ox++) {
-    const int32_t ix0 = ox * g->stride_w - g->pad_w;
-    int32_t fx0, fx1;
-    tap_range(ix0, g->dil_w, g->filt_w, g->in_w, &fx0, &fx1);
-    const int32_t nfx = fx1 - fx0;
-    const int8_t *ip = r->row + (ix0 + g->dil_w * fx0) * C + c;
-    const int8_t *fp = r->filter + (r->fy0 * g->filt_w + fx0) * C + c;
-    acc8 a;
-    if (r->nfy == g->filt_h && nfx == g->filt_w) {
-      if (is3)
-        a = taps8(b1, ip, fp, 3, 3, r->in_row, r->in_col, r->f_row, r->f_col,
-                  r->off, 0, full, p16);
-      else
-        a = taps8(b1, ip, fp, r->nfy, nfx, r->in_row, r->in_col, r->f_row,
-                  r->f_col, r->off, 0, full, p16);
-    } else {
-      a = taps8(b0, ip, fp, r->nfy, nfx, r->in_row, r->in_col, r->f_row,
-                r->f_col, r->off, 1, full, p16);
+  for (i = 0; i < n; i++, t += 8) {
+    const int32_t ix0 = (ox0 + i) * g->stride_w - g->pad_w;
+    if (!rows_in || ix0 < 0 || ix0 + span >= g->in_w) {
+      border_px(r, bias, c, ox0 + i, t);
+      continue;
     }
-    int8_t *out = r->orow + ox * C + c;
-    const int32x4_t ve = mote_mve_requant(a.e, &re, &r->o);
-    const int32x4_t vo = mote_mve_requant(a.o, &ro, &r->o);
-    if (full) {
-      vstrbq_scatter_offset_s32(out, ev, ve);
-      vstrbq_scatter_offset_s32(out, od, vo);
-    } else {
-      vstrbq_scatter_offset_p_s32(out, ev, ve, pe);
-      vstrbq_scatter_offset_p_s32(out, od, vo, po);
+    const int8_t *ip = r->row + ix0 * C + c;
+    const int8_t *fp = r->filter + c;
+    acc8 a;
+    if (is3)
+      a = taps8(b1, ip, fp, 3, 3, r->in_row, r->in_col, r->f_row, r->f_col,
+                r->off, 0, full, p16);
+    else
+      a = taps8(b1, ip, fp, g->filt_h, g->filt_w, r->in_row, r->in_col,
+                r->f_row, r->f_col, r->off, 0, full, p16);
+    vstrwq_s32(t, a.e);
+    vstrwq_s32(t + 4, a.o);
+  }
+}
+
+/* Phase 2: requantize the n pixels' sums of channels c..c+7 (or the
+ * tail) and store them. */
+static void store(const dw_row *r, const mote_conv_q_params *p, int simple,
+                  int32_t c, int32_t ox0, int32_t n, const int32_t *t) {
+  const int32_t C = r->g->out_c;
+  const uint32x4_t ev = vidupq_n_u32(0, 2), od = vidupq_n_u32(1, 2);
+  const mve_pred16_t pe = vctp32q((uint32_t)((C - c + 1) >> 1));
+  const mve_pred16_t po = vctp32q((uint32_t)((C - c) >> 1));
+  const mote_mve_rq4 re = rq_gather(&p->rq, c, ev, pe);
+  const mote_mve_rq4 ro = rq_gather(&p->rq, c, od, po);
+  const int32_t zo = p->output_offset, lo = p->act_min, hi = p->act_max;
+  int8_t *out = r->orow + ox0 * C + c;
+  int32_t i;
+  if (simple && C - c >= 8) {
+    for (i = 0; i < n; i++, t += 8, out += C) {
+      vstrbq_scatter_offset_s32(
+          out, ev,
+          mote_mve_requant_r(vldrwq_s32(t), re.mult, re.right, zo, lo, hi));
+      vstrbq_scatter_offset_s32(
+          out, od,
+          mote_mve_requant_r(vldrwq_s32(t + 4), ro.mult, ro.right, zo, lo, hi));
+    }
+    return;
+  }
+  {
+    const mote_mve_out o = mote_mve_out_of(zo, lo, hi);
+    for (i = 0; i < n; i++, t += 8, out += C) {
+      vstrbq_scatter_offset_p_s32(out, ev,
+                                  mote_mve_requant(vldrwq_s32(t), &re, &o), pe);
+      vstrbq_scatter_offset_p_s32(
+          out, od, mote_mve_requant(vldrwq_s32(t + 4), &ro, &o), po);
     }
   }
 }
 
-void mote_dwconv2d_s8_mve(const mote_conv_geom *g, const mote_conv_q_params *p,
-                          const int8_t *input, const int8_t *filter,
-                          const int32_t *bias, const int32_t *bias_eff,
-                          int8_t *output) {
+/* GCC's first scheduling pass hoists every load of the unrolled taps
+ * ahead of the multiplies and then spills: MVE has eight vector
+ * registers. */
+__attribute__((optimize("no-schedule-insns"))) void mote_dwconv2d_s8_mve(
+    const mote_conv_geom *g, const mote_conv_q_params *p, const int8_t *input,
+    const int8_t *filter, const int32_t *bias, const int32_t *bias_eff,
+    int8_t *output) {
   const int32_t C = g->out_c;
+  const int simple = mote_mve_shifts_simple(&p->rq, C);
+  int32_t t[DW_CHUNK * 8];
   dw_row r;
-  int32_t b, oy, c;
+  int32_t b, oy, c, ox;
   r.g = g;
   r.filter = filter;
   r.in_row = g->dil_h * g->in_w * C;
@@ -172,7 +225,6 @@ void mote_dwconv2d_s8_mve(const mote_conv_geom *g, const mote_conv_q_params *p,
   r.f_row = g->filt_w * C;
   r.f_col = C;
   r.off = vdupq_n_s16((int16_t)p->input_offset);
-  r.o = mote_mve_out_of(p->output_offset, p->act_min, p->act_max);
   for (b = 0; b < g->batches; b++) {
     const int8_t *img = input + b * g->in_h * g->in_w * C;
     for (oy = 0; oy < g->out_h; oy++) {
@@ -182,8 +234,16 @@ void mote_dwconv2d_s8_mve(const mote_conv_geom *g, const mote_conv_q_params *p,
       r.nfy = fy1 - r.fy0;
       r.row = img + (iy0 + g->dil_h * r.fy0) * g->in_w * C;
       r.orow = output + (b * g->out_h + oy) * g->out_w * C;
-      for (c = 0; c + 8 <= C; c += 8) pass(&r, p, bias, bias_eff, c, 1);
-      if (c < C) pass(&r, p, bias, bias_eff, c, 0);
+      for (c = 0; c < C; c += 8) {
+        for (ox = 0; ox < g->out_w; ox += DW_CHUNK) {
+          const int32_t n = g->out_w - ox < DW_CHUNK ? g->out_w - ox : DW_CHUNK;
+          if (C - c >= 8)
+            sums(&r, bias, bias_eff, c, ox, n, t, 1);
+          else
+            sums(&r, bias, bias_eff, c, ox, n, t, 0);
+          store(&r, p, simple, c, ox, n, t);
+        }
+      }
     }
   }
 }

@@ -84,4 +84,30 @@ static inline int32x4_t mote_mve_requant(int32x4_t acc, const mote_mve_rq4 *r,
   return vminq_s32(vmaxq_s32(h, o->lo), o->hi);
 }
 
+/*
+** The same when every shift lies in [-31, 0] (mote_mve_shifts_simple):
+** no left shift, `right` the shift itself; lo/hi/zo as scalars.
+*/
+static inline int32x4_t mote_mve_requant_r(int32x4_t acc, int32x4_t mult,
+                                           int32x4_t right, int32_t zo,
+                                           int32_t lo, int32_t hi) {
+  int32x4_t h = vqrdmulhq_s32(acc, mult);
+  h = vaddq_s32(h, vshrq_n_s32(vandq_s32(h, right), 31));
+  h = vaddq_n_s32(vrshlq_s32(h, right), zo);
+  return vminq_s32(vmaxq_s32(h, vdupq_n_s32(lo)), vdupq_n_s32(hi));
+}
+
+/* 1 if every shift of the `n` channels lies in [-31, 0]. */
+static inline int mote_mve_shifts_simple(const mote_requant_ch *rq, int32_t n) {
+  int32_t c, lo = 0, hi = -31;
+  if (!rq->shift) return rq->shift0 <= 0 && rq->shift0 >= -31;
+  for (c = 0; c < n; c += 16) {
+    const mve_pred16_t p = vctp8q((uint32_t)(n - c));
+    const int8x16_t v = vldrbq_z_s8(rq->shift + c, p);
+    lo = vminvq_p_s8((int8_t)lo, v, p);
+    hi = vmaxvq_p_s8((int8_t)hi, v, p);
+  }
+  return lo >= -31 && hi <= 0;
+}
+
 #endif
