@@ -41,6 +41,13 @@ void mote_dwconv2d_s8_mve_fold(const mote_conv_geom *g, int32_t input_offset,
 static void tap_range(int32_t start, int32_t dil, int32_t n, int32_t size,
                       int32_t *t0, int32_t *t1) {
   int32_t a = 0, b = n;
+  if (dil == 1) {
+    a = start < 0 ? -start : 0;
+    b = size - start < n ? size - start : n;
+    *t0 = a;
+    *t1 = b < a ? a : b;
+    return;
+  }
   if (start < 0) a = (-start + dil - 1) / dil;
   if (start + dil * (n - 1) >= size)
     b = size - start <= 0 ? 0 : (size - start + dil - 1) / dil;
@@ -111,25 +118,27 @@ typedef struct dw_row {
 } dw_row;
 
 /* Sums of a window crossing the image border: the taps inside only, the
- * input offset added to each input, from the model's bias. */
-static __attribute__((noinline)) void border_px(const dw_row *r,
-                                                const int32_t *bias, int32_t c,
-                                                int32_t ox, int32_t *t) {
+ * input offset added to each input, from the model's bias (b0: its even
+ * and odd lanes). */
+static __attribute__((noinline)) void border_px(const dw_row *r, const acc8 *b0,
+                                                int32_t c, int32_t ox, int full,
+                                                int32_t *t) {
   const mote_conv_geom *g = r->g;
   const int32_t C = g->out_c;
   const int32_t ix0 = ox * g->stride_w - g->pad_w;
   const mve_pred16_t p16 = vctp16q((uint32_t)(C - c));
-  const uint32x4_t ev = vidupq_n_u32(0, 2), od = vidupq_n_u32(1, 2);
-  const mve_pred16_t pe = vctp32q((uint32_t)((C - c + 1) >> 1));
-  const mve_pred16_t po = vctp32q((uint32_t)((C - c) >> 1));
   int32_t fx0, fx1;
   acc8 a;
   tap_range(ix0, g->dil_w, g->filt_w, g->in_w, &fx0, &fx1);
-  a.e = gather32(bias, c, ev, pe);
-  a.o = gather32(bias, c, od, po);
-  a = taps8(a, r->row + (ix0 + g->dil_w * fx0) * C + c,
-            r->filter + (r->fy0 * g->filt_w + fx0) * C + c, r->nfy, fx1 - fx0,
-            r->in_row, r->in_col, r->f_row, r->f_col, r->off, 1, 0, p16);
+  const int8_t *ip = r->row + (ix0 + g->dil_w * fx0) * C + c;
+  const int8_t *fp = r->filter + (r->fy0 * g->filt_w + fx0) * C + c;
+  a = *b0;
+  if (full)
+    a = taps8(a, ip, fp, r->nfy, fx1 - fx0, r->in_row, r->in_col, r->f_row,
+              r->f_col, r->off, 1, 1, p16);
+  else
+    a = taps8(a, ip, fp, r->nfy, fx1 - fx0, r->in_row, r->in_col, r->f_row,
+              r->f_col, r->off, 1, 0, p16);
   vstrwq_s32(t, a.e);
   vstrwq_s32(t + 4, a.o);
 }
@@ -147,14 +156,16 @@ static inline __attribute__((always_inline)) void sums(
   const uint32x4_t ev = vidupq_n_u32(0, 2), od = vidupq_n_u32(1, 2);
   const mve_pred16_t pe = vctp32q((uint32_t)((C - c + 1) >> 1));
   const mve_pred16_t po = vctp32q((uint32_t)((C - c) >> 1));
-  acc8 b1;
+  acc8 b0, b1;
   int32_t i;
+  b0.e = gather32(bias, c, ev, pe);
+  b0.o = gather32(bias, c, od, po);
   b1.e = gather32(bias_eff, c, ev, pe);
   b1.o = gather32(bias_eff, c, od, po);
   for (i = 0; i < n; i++, t += 8) {
     const int32_t ix0 = (ox0 + i) * g->stride_w - g->pad_w;
     if (!rows_in || ix0 < 0 || ix0 + span >= g->in_w) {
-      border_px(r, bias, c, ox0 + i, t);
+      border_px(r, &b0, c, ox0 + i, full, t);
       continue;
     }
     const int8_t *ip = r->row + ix0 * C + c;
