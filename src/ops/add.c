@@ -21,6 +21,7 @@
 #if defined(MOTE_HAVE_NEON)
 #include "../kernels/arm_neon/add_neon.h"
 #endif
+#include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 
 typedef struct add_data {
   mote_binary_data b;
@@ -105,6 +106,14 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
     mote_add_s8_avx2(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
                      (const int8_t *)mote_in(ctx, node, 1),
                      (int8_t *)mote_out(ctx, node, 0));
+    return MOTE_OK;
+  }
+#endif
+#if defined(MOTE_HAVE_ARM_MVE)
+  if (d->b.type == MOTE_INT8 && mote_add_s8_mve_supported(&d->b.bc)) {
+    mote_add_s8_mve(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
+                    (const int8_t *)mote_in(ctx, node, 1),
+                    (int8_t *)mote_out(ctx, node, 0));
     return MOTE_OK;
   }
 #endif

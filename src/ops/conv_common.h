@@ -26,6 +26,7 @@
 #if defined(MOTE_HAVE_NEON)
 #include "../kernels/arm_neon/conv_neon.h"
 #endif
+#include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 
 enum {
   MOTE_CONV_K_F32 = 0,
@@ -55,6 +56,9 @@ typedef struct mote_conv_data {
   uint8_t vnni;    /* 1: pk holds VNNI-packed weights (mote_gemm_s8) */
   uint16_t slices; /* row slices run as parallel tasks (1: no split) */
   uint32_t slot;   /* scratch bytes of one slice */
+#if defined(MOTE_HAVE_ARM_MVE)
+  const int32_t *mve_bias; /* MVE kernel chosen: bias + folded offset */
+#endif
 } mote_conv_data;
 
 /* Options, already decoded. */
@@ -383,6 +387,19 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   }
   void *neon_mem = neon_bytes ? mote_persist(ctx, neon_bytes) : NULL;
 #endif
+#if defined(MOTE_HAVE_ARM_MVE)
+  /* MVE: int8 filter and bias constant (the offset is folded into a bias
+   * copy here, once); im2col rows replace the DSP kernel's. */
+  int mve = kind == MOTE_CONV_K_S8 && !filter_s4 && filt.is_const &&
+            (!has_bias || bias.is_const) &&
+            (depthwise ? mote_dwconv2d_s8_mve_supported(&g)
+                       : mote_conv2d_s8_mve_supported(&g));
+  int32_t *mve_bias = NULL;
+  if (mve) {
+    mve_bias = (int32_t *)mote_persist(ctx, (size_t)g.out_c * sizeof(int32_t));
+    scratch = depthwise ? 0 : mote_conv2d_s8_mve_scratch(&g);
+  }
+#endif
   if (kind == MOTE_CONV_K_HYBRID)
     scratch = MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(float)) +
               MOTE_CONV_ALIGN8((size_t)g.batches * sizeof(int32_t)) + in.count;
@@ -515,6 +532,22 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
                       has_bias ? (const int32_t *)bias.data : NULL, neon_mem);
   }
 #endif
+#if defined(MOTE_HAVE_ARM_MVE)
+  if (mve) {
+    if (!mve_bias)
+      return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
+                       "persistent memory for the folded bias", 1, 0);
+    const int32_t *b32 = has_bias ? (const int32_t *)bias.data : NULL;
+    if (depthwise)
+      mote_dwconv2d_s8_mve_fold(&g, d->p.q.input_offset,
+                                (const int8_t *)filt.data, b32, mve_bias);
+    else
+      mote_conv2d_s8_mve_fold(&g, d->p.q.input_offset,
+                              (const int8_t *)filt.data, b32, mve_bias);
+    d->mve_bias = mve_bias;
+    d->kern = MOTE_KERN_MVE;
+  }
+#endif
   node->data = d;
   return MOTE_OK;
 }
@@ -619,6 +652,18 @@ static inline mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
                               (const int32_t *)bias, (int8_t *)out);
           return MOTE_OK;
         }
+      }
+#endif
+#if defined(MOTE_HAVE_ARM_MVE)
+      if (d->mve_bias) { /* chosen at prepare */
+        if (depthwise)
+          mote_dwconv2d_s8_mve(&g, &d->p.q, (const int8_t *)in, w,
+                               (const int32_t *)bias, d->mve_bias,
+                               (int8_t *)out);
+        else
+          mote_conv2d_s8_mve(&g, &d->p.q, (const int8_t *)in, w, d->mve_bias,
+                             (int8_t *)out, (int8_t *)node->scratch);
+        return MOTE_OK;
       }
 #endif
 #if defined(MOTE_HAVE_ARM_DSP)

@@ -33,6 +33,7 @@
 #if defined(MOTE_HAVE_NEON)
 #include "../kernels/arm_neon/conv_neon.h"
 #endif
+#include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 
 enum { FC_F32 = 0, FC_HYBRID, FC_S8, FC_S8W4, FC_S16, FC_S16_ACC32 };
 
@@ -56,6 +57,9 @@ typedef struct fc_data {
   uint8_t kern; /* the MOTE_ISA_* kernel fixed at prepare (float32, and
                  * MOTE_ISA_AVX512 for packed VNNI int8/int4), or 0: chosen
                  * at eval (AVX2, DSP or reference) */
+#if defined(MOTE_HAVE_ARM_MVE)
+  const int32_t *mve_bias; /* MVE kernel chosen: bias + folded offsets */
+#endif
 } fc_data;
 
 static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
@@ -291,6 +295,14 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
     packmem = mote_persist(ctx, mote_f32_avx512_pack_bytes(units, depth));
   }
 #endif
+#if defined(MOTE_HAVE_ARM_MVE)
+  /* MVE: constant int8 weights and bias; offsets folded into a bias copy
+   * once, here. */
+  int32_t *mve_bias = NULL;
+  const int mve = kind == FC_S8 && w.is_const && (!has_bias || bias.is_const);
+  if (mve)
+    mve_bias = (int32_t *)mote_persist(ctx, (size_t)units * sizeof(int32_t));
+#endif
   if (kind == FC_HYBRID)
     MOTE_TRY(mote_request_scratch(ctx, node, (size_t)depth));
 #if defined(MOTE_HAVE_AVX512)
@@ -410,6 +422,14 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
         has_bias ? (const int32_t *)bias.data : NULL, neon_mem);
   }
 #endif
+#if defined(MOTE_HAVE_ARM_MVE)
+  if (mve && mve_bias) {
+    mote_fc_s8_mve_fold(&d->n, q, (const int8_t *)w.data,
+                        has_bias ? (const int32_t *)bias.data : NULL, mve_bias);
+    d->mve_bias = mve_bias;
+    d->kern = MOTE_KERN_MVE;
+  }
+#endif
   return MOTE_OK;
 }
 
@@ -477,6 +497,13 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
       if ((d->isa & MOTE_ISA_AVX2) && mote_fc_s8_avx2_supported(n)) {
         mote_fc_s8_avx2(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
                         (const int32_t *)bias, (int8_t *)out);
+        break;
+      }
+#endif
+#if defined(MOTE_HAVE_ARM_MVE)
+      if (d->mve_bias) { /* chosen at prepare */
+        mote_fc_s8_mve(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
+                       d->mve_bias, (int8_t *)out);
         break;
       }
 #endif

@@ -7,6 +7,7 @@
 #if defined(MOTE_HAVE_NEON)
 #include "../kernels/arm_neon/pool_neon.h"
 #endif
+#include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 #include "../kernels/isa.h"
 #if defined(MOTE_HAVE_AVX2)
 #include "../kernels/x86_avx2/pool_avx2.h"
@@ -61,6 +62,10 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
         mote_max_pool_s8_avx2(&d->p, (const int8_t *)in, (int8_t *)out);
         break;
       }
+#endif
+#if defined(MOTE_HAVE_ARM_MVE)
+      mote_max_pool_s8_mve(&d->p, (const int8_t *)in, (int8_t *)out);
+      break;
 #endif
       mote_max_pool_s8_ref(&d->p, (const int8_t *)in, (int8_t *)out);
       break;

@@ -145,3 +145,18 @@ if(MOTE_BOARD MATCHES "^mps")
   set_tests_properties(target.${MOTE_BOARD}.arm_dsp_kernels PROPERTIES
                        TIMEOUT ${MOTE_TARGET_TIMEOUT})
 endif()
+
+# The MVE (Helium) kernels (src/kernels/arm_mve/) against the reference
+# kernels on seeded random shapes, on the core that has MVE (Cortex-M55).
+if(MOTE_BOARD STREQUAL "mps3-an547")
+  add_executable(fw_arm_mve ${MOTE_ROOT}/tests/target/arm_mve_fw.c)
+  set_target_properties(fw_arm_mve PROPERTIES C_STANDARD 99
+                                              C_STANDARD_REQUIRED ON
+                                              SUFFIX .elf)
+  target_include_directories(fw_arm_mve PRIVATE ${MOTE_ROOT}/src)
+  target_compile_options(fw_arm_mve PRIVATE ${MOTE_WARN} -Wconversion)
+  target_link_libraries(fw_arm_mve PRIVATE mote_port mote_rt)
+  add_test(NAME target.${MOTE_BOARD}.arm_mve_kernels COMMAND fw_arm_mve)
+  set_tests_properties(target.${MOTE_BOARD}.arm_mve_kernels PROPERTIES
+                       TIMEOUT ${MOTE_TARGET_TIMEOUT})
+endif()

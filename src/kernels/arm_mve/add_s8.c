@@ -1,0 +1,83 @@
+/*
+** ADD int8 for MVE (TFLite's general rescaling, as mote_add_s8_ref):
+** four elements per step in 32-bit lanes (VLDRB.S32 widens on load):
+** (q + offset) << left_shift, each input rescaled by mote_mve_requant with
+** its multiplier (shift <= 0, so no left part: mote_mul_by_qm_lt1), the
+** wrapping sum rescaled to the output the same way, then the output zero
+** point and the clamp. A broadcast input (innermost stride 0) is one
+** value duplicated. Bit-exact: every lane runs the reference's integer
+** steps (see mve_common.h for the requantizer).
+*/
+#include "arm_mve_kernels.h"
+
+#if defined(MOTE_HAVE_ARM_MVE)
+#include <arm_mve.h>
+
+#include "mve_common.h"
+
+int mote_add_s8_mve_supported(const mote_bcast *bc) {
+  const int32_t s1 = bc->stride1[bc->ndim - 1], s2 = bc->stride2[bc->ndim - 1];
+  return (s1 == 0 || s1 == 1) && (s2 == 0 || s2 == 1);
+}
+
+/* mote_mul_by_qm_lt1's decoding: shifts above 0 count as 0. */
+static mote_mve_rq4 rq_lt1(int32_t mult, int32_t shift) {
+  return mote_mve_rq4_make(vdupq_n_s32(mult),
+                           vdupq_n_s32(shift > 0 ? 0 : shift));
+}
+
+/* Four (or k < 4) elements of one input, offset and shifted left. */
+static inline int32x4_t load4(const int8_t *a, int32_t s, int32_t k,
+                              int32x4_t off, int32x4_t ls) {
+  int32x4_t v;
+  if (s == 0)
+    v = vdupq_n_s32(a[0]);
+  else if (k >= 4)
+    v = vldrbq_s32(a);
+  else
+    v = vldrbq_z_s32(a, vctp32q((uint32_t)k));
+  return vshlq_s32(vaddq_s32(v, off), ls);
+}
+
+void mote_add_s8_mve(const mote_addsub_q_params *p, const mote_bcast *bc,
+                     const int8_t *in1, const int8_t *in2, int8_t *out) {
+  mote_bcast_it it;
+  const mote_mve_rq4 r1 = rq_lt1(p->in1_mult, p->in1_shift);
+  const mote_mve_rq4 r2 = rq_lt1(p->in2_mult, p->in2_shift);
+  const mote_mve_rq4 ro = rq_lt1(p->out_mult, p->out_shift);
+  const mote_mve_out raw = mote_mve_out_of(0, INT32_MIN, INT32_MAX);
+  const mote_mve_out o = mote_mve_out_of(p->out_offset, p->act_min, p->act_max);
+  const int32x4_t off1 = vdupq_n_s32(p->in1_offset);
+  const int32x4_t off2 = vdupq_n_s32(p->in2_offset);
+  const int32x4_t ls = vdupq_n_s32(p->left_shift);
+  int32_t n, s1, s2, rows, r, i;
+  if (bc->count <= 0) return;
+  n = mote_bcast_row_len(bc);
+  s1 = bc->stride1[bc->ndim - 1];
+  s2 = bc->stride2[bc->ndim - 1];
+  rows = bc->count / n;
+  mote_bcast_begin(&it);
+  for (r = 0; r < rows; r++) {
+    const int8_t *a = in1 + it.o1;
+    const int8_t *b = in2 + it.o2;
+    for (i = 0; i < n; i += 4) {
+      const int32_t k = n - i;
+      const int32x4_t x1 =
+          mote_mve_requant(load4(a + i * s1, s1, k, off1, ls), &r1, &raw);
+      const int32x4_t x2 =
+          mote_mve_requant(load4(b + i * s2, s2, k, off2, ls), &r2, &raw);
+      const int32x4_t y = mote_mve_requant(vaddq_s32(x1, x2), &ro, &o);
+      if (k >= 4)
+        vstrbq_s32(out + i, y);
+      else
+        vstrbq_p_s32(out + i, y, vctp32q((uint32_t)k));
+    }
+    out += n;
+    mote_bcast_next_row(bc, &it);
+  }
+}
+
+#else
+/* No MVE: no code here (ISO C wants one declaration). */
+typedef int mote_mve_add_s8_unused;
+#endif
