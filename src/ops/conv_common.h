@@ -110,7 +110,7 @@ static inline void mote_conv_geometry(const mote_tensor *in,
 /* Work (multiply-accumulates) below which a convolution is not split
  * across workers by default: a task hand-off costs a few microseconds. */
 #ifndef MOTE_CONV_SPLIT_MACS
-#define MOTE_CONV_SPLIT_MACS 200000
+#define MOTE_CONV_SPLIT_MACS 50000
 #endif
 
 /* Row slices for the op table's workers (1: run on the calling thread). */

@@ -78,7 +78,8 @@ static void *worker(void *arg) {
     if (g == seen && !atomic_load_explicit(&p->stop, memory_order_acquire)) {
       pthread_mutex_lock(&p->mu);
       atomic_fetch_add(&p->sleepers, 1u);
-      while ((g = gen_of(p)) == seen && !atomic_load(&p->stop))
+      while ((g = (unsigned)(atomic_load(&p->claim) >> 32)) == seen &&
+             !atomic_load(&p->stop))
         pthread_cond_wait(&p->cv, &p->mu);
       atomic_fetch_sub(&p->sleepers, 1u);
       pthread_mutex_unlock(&p->mu);
@@ -101,12 +102,17 @@ static void pool_run(void *pool, mote_task_fn task, void *arg, uint32_t n) {
   atomic_store_explicit(&p->n, n, memory_order_relaxed);
   atomic_store_explicit(&p->done, 0u, memory_order_relaxed);
   unsigned gen = gen_of(p) + 1u;
-  /* Publishes the job: sleepers wake under the mutex, so none misses it. */
-  pthread_mutex_lock(&p->mu);
-  atomic_store_explicit(&p->claim, (unsigned long long)gen << 32,
-                        memory_order_release);
-  if (atomic_load(&p->sleepers) > 0) pthread_cond_broadcast(&p->cv);
-  pthread_mutex_unlock(&p->mu);
+  /* Publish the job. A worker going to sleep counts itself in `sleepers`
+   * and then re-reads the generation under the mutex (both sequentially
+   * consistent, as are this store and load), so either it sees the new
+   * job or this sees it sleeping and wakes it under the mutex: no wake-up
+   * is lost, and spinning workers cost no lock here. */
+  atomic_store(&p->claim, (unsigned long long)gen << 32);
+  if (atomic_load(&p->sleepers) > 0) {
+    pthread_mutex_lock(&p->mu);
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+  }
   drain(p, gen);
   while (atomic_load_explicit(&p->done, memory_order_acquire) < n) cpu_relax();
 }
