@@ -2,13 +2,15 @@
 ** pool.c: the mote_pool worker pool (see mote/mote_pool.h). C11 atomics
 ** and POSIX threads; host builds only.
 **
-** A job is (task, arg, n). run() writes it, then publishes it by storing
-** `claim` = (generation << 32 | 0) with release order. The caller and the
-** workers claim task indices by compare-and-swap on `claim`, which only
-** succeeds for the current generation and an index below n; the caller
-** returns once `done` reaches n. A job's fields are rewritten only after
-** every claimed index of the previous job has completed, so a late worker
-** can neither claim a stale index nor read a half-written job.
+** A job is (task, arg, n). run() first moves `claim` to an odd
+** generation (job being written: nobody may claim), writes the job, then
+** publishes it as the next even generation with index 0. The caller and
+** the workers claim task indices by compare-and-swap on `claim`, which
+** only succeeds for the generation they saw and an index below n; the
+** caller returns once `done` reaches n. A worker late from the previous
+** job therefore cannot claim anything once the odd generation is stored,
+** and a job's fields are only rewritten after every claimed index of the
+** previous job has completed.
 */
 #include "mote/mote_pool.h"
 
@@ -60,8 +62,12 @@ static void drain(mote_pool *p, unsigned gen) {
 }
 
 static unsigned gen_of(mote_pool *p) {
-  return (unsigned)(atomic_load_explicit(&p->claim, memory_order_acquire) >>
-                    32);
+  return (unsigned)(atomic_load(&p->claim) >> 32);
+}
+
+/* A published job that this worker has not run yet (even generation). */
+static int fresh(unsigned g, unsigned seen) {
+  return g != seen && (g & 1u) == 0;
 }
 
 static void *worker(void *arg) {
@@ -71,15 +77,16 @@ static void *worker(void *arg) {
     unsigned g = seen;
     for (int s = 0; s < SPIN_ROUNDS; s++) {
       g = gen_of(p);
-      if (g != seen || atomic_load_explicit(&p->stop, memory_order_acquire))
+      if (fresh(g, seen) ||
+          atomic_load_explicit(&p->stop, memory_order_acquire))
         break;
       cpu_relax();
     }
-    if (g == seen && !atomic_load_explicit(&p->stop, memory_order_acquire)) {
+    if (!fresh(g, seen) &&
+        !atomic_load_explicit(&p->stop, memory_order_acquire)) {
       pthread_mutex_lock(&p->mu);
       atomic_fetch_add(&p->sleepers, 1u);
-      while ((g = (unsigned)(atomic_load(&p->claim) >> 32)) == seen &&
-             !atomic_load(&p->stop))
+      while (!fresh(g = gen_of(p), seen) && !atomic_load(&p->stop))
         pthread_cond_wait(&p->cv, &p->mu);
       atomic_fetch_sub(&p->sleepers, 1u);
       pthread_mutex_unlock(&p->mu);
@@ -97,11 +104,13 @@ static void pool_run(void *pool, mote_task_fn task, void *arg, uint32_t n) {
     for (uint32_t i = 0; i < n; i++) task(arg, i);
     return;
   }
+  /* Close the previous generation: a late worker can no longer claim. */
+  const unsigned gen = gen_of(p) + 2u, busy = gen - 1u;
+  atomic_store(&p->claim, (unsigned long long)busy << 32);
   atomic_store_explicit(&p->task, task, memory_order_relaxed);
   atomic_store_explicit(&p->arg, arg, memory_order_relaxed);
   atomic_store_explicit(&p->n, n, memory_order_relaxed);
   atomic_store_explicit(&p->done, 0u, memory_order_relaxed);
-  unsigned gen = gen_of(p) + 1u;
   /* Publish the job. A worker going to sleep counts itself in `sleepers`
    * and then re-reads the generation under the mutex (both sequentially
    * consistent, as are this store and load), so either it sees the new
