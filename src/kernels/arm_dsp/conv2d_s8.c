@@ -26,7 +26,8 @@ static int32_t depth(const mote_conv_geom *g) {
 
 size_t mote_conv2d_s8_dsp_scratch(const mote_conv_geom *g) {
   if (!mote_conv2d_s8_dsp_supported(g)) return 0;
-  return (size_t)2 * (size_t)depth(g) * sizeof(int16_t);
+  return (size_t)2 * (size_t)depth(g) * sizeof(int16_t) +
+         (size_t)g->out_c * sizeof(mote_dsp_rqw);
 }
 
 /* Where column k of pixel slot s (0 or 1) goes (see the file comment). */
@@ -158,7 +159,7 @@ static inline __attribute__((always_inline)) void dot2x2(const int8_t **pw0,
  * first). */
 static void mat2(const mote_conv_geom *g, const mote_conv_q_params *p,
                  const int8_t *filter, const int32_t *bias, const int16_t *cols,
-                 int8_t *oa, int8_t *ob) {
+                 const mote_dsp_rqw *rqw, int8_t *oa, int8_t *ob) {
   const int32_t K = depth(g);
   const int32_t k4 = K & ~(int32_t)3;
   const int32_t n = g->out_c;
@@ -192,15 +193,13 @@ static void mat2(const mote_conv_geom *g, const mote_conv_q_params *p,
       a2 = (int32_t)((uint32_t)a2 + (uint32_t)w1[k] * x0);
       a3 = (int32_t)((uint32_t)a3 + (uint32_t)w1[k] * x1);
     }
-    {
-      const mote_dsp_rq r0 = mote_dsp_rq_of(&p->rq, oc);
-      const mote_dsp_rq r1 = mote_dsp_rq_of(&p->rq, oc + 1);
-      oa[oc] = mote_dsp_rq_apply(&r0, a0, zo, lo, hi);
-      oa[oc + 1] = mote_dsp_rq_apply(&r1, a2, zo, lo, hi);
-      if (ob) {
-        ob[oc] = mote_dsp_rq_apply(&r0, a1, zo, lo, hi);
-        ob[oc + 1] = mote_dsp_rq_apply(&r1, a3, zo, lo, hi);
-      }
+    oa[oc] = mote_dsp_rqw_apply(rqw + oc, &p->rq, oc, a0, zo, lo, hi);
+    oa[oc + 1] =
+        mote_dsp_rqw_apply(rqw + oc + 1, &p->rq, oc + 1, a2, zo, lo, hi);
+    if (ob) {
+      ob[oc] = mote_dsp_rqw_apply(rqw + oc, &p->rq, oc, a1, zo, lo, hi);
+      ob[oc + 1] =
+          mote_dsp_rqw_apply(rqw + oc + 1, &p->rq, oc + 1, a3, zo, lo, hi);
     }
   }
   if (oc < n) {
@@ -223,9 +222,8 @@ static void mat2(const mote_conv_geom *g, const mote_conv_q_params *p,
       a0 = (int32_t)((uint32_t)a0 + (uint32_t)w0[k] * (uint32_t)ta[k]);
       a1 = (int32_t)((uint32_t)a1 + (uint32_t)w0[k] * (uint32_t)tb[k]);
     }
-    const mote_dsp_rq r0 = mote_dsp_rq_of(&p->rq, oc);
-    oa[oc] = mote_dsp_rq_apply(&r0, a0, zo, lo, hi);
-    if (ob) ob[oc] = mote_dsp_rq_apply(&r0, a1, zo, lo, hi);
+    oa[oc] = mote_dsp_rqw_apply(rqw + oc, &p->rq, oc, a0, zo, lo, hi);
+    if (ob) ob[oc] = mote_dsp_rqw_apply(rqw + oc, &p->rq, oc, a1, zo, lo, hi);
   }
 }
 
@@ -235,7 +233,10 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
   const int32_t per_img = g->out_h * g->out_w;
   const int32_t total = g->batches * per_img;
   const int32_t img_len = g->in_h * g->in_w * g->in_c;
+  /* The requantization table follows the two gathered rows. */
+  mote_dsp_rqw *rqw = (mote_dsp_rqw *)(void *)(scratch + 2 * (size_t)depth(g));
   int32_t i;
+  mote_dsp_rqw_fill(rqw, &p->rq, g->out_c);
   for (i = 0; i < total; i += 2) {
     const int32_t j = i + 1 < total ? i + 1 : i; /* last odd pixel: twice */
     const int32_t b0 = i / per_img, r0 = i - b0 * per_img;
@@ -244,7 +245,7 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
            p->input_offset, scratch, 0);
     gather(g, input + b1 * img_len, r1 / g->out_w, r1 % g->out_w,
            p->input_offset, scratch, 1);
-    mat2(g, p, filter, bias, scratch, output + i * g->out_c,
+    mat2(g, p, filter, bias, scratch, rqw, output + i * g->out_c,
          j != i ? output + j * g->out_c : NULL);
   }
 }

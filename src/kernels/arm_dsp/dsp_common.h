@@ -112,6 +112,47 @@ static inline int8_t mote_dsp_rq_apply(const mote_dsp_rq *r, int32_t acc,
   return (int8_t)(a < lo ? lo : (a > hi ? hi : a));
 }
 
+/* A channel's requantization in 4 words, for kernels that decode every
+ * channel once per call into scratch: sh >= 0 marks the fast case
+ * (k = klo + 2^32 * khi), sh = -1 the general one (decoded again when
+ * used: no real model gets there). */
+typedef struct mote_dsp_rqw {
+  int32_t qm, sh;
+  uint32_t klo;
+  int32_t khi;
+} mote_dsp_rqw;
+
+/* Fill t[0..n) for channels 0..n-1 of rq. */
+static inline void mote_dsp_rqw_fill(mote_dsp_rqw *t, const mote_requant_ch *rq,
+                                     int32_t n) {
+  int32_t c;
+  for (c = 0; c < n; c++) {
+    const mote_dsp_rq r = mote_dsp_rq_of(rq, c);
+    t[c].qm = r.qm;
+    t[c].sh = r.fast ? r.sh : -1;
+    t[c].klo = (uint32_t)(uint64_t)r.k;
+    t[c].khi = (int32_t)(r.k >> 32);
+  }
+}
+
+/* mote_dsp_rq_apply for channel c with its word form t. */
+static inline int8_t mote_dsp_rqw_apply(const mote_dsp_rqw *t,
+                                        const mote_requant_ch *rq, int32_t c,
+                                        int32_t acc, int32_t out_off,
+                                        int32_t lo, int32_t hi) {
+  int32_t a;
+  if (t->sh >= 0) {
+    const int64_t k = (int64_t)(((uint64_t)(uint32_t)t->khi << 32) | t->klo) -
+                      (acc < 0 ? (1LL << 31) : 0);
+    a = (int32_t)((k + (int64_t)acc * t->qm) >> 32) >> t->sh;
+  } else {
+    const mote_dsp_rq r = mote_dsp_rq_of(rq, c);
+    a = mote_dsp_rq_scale(&r, acc);
+  }
+  a = (int32_t)((uint32_t)a + (uint32_t)out_off);
+  return (int8_t)(a < lo ? lo : (a > hi ? hi : a));
+}
+
 /* Requantization, output offset and clamp of one accumulator (bias
  * already in it), as the reference kernels do it. */
 static inline int8_t mote_dsp_requant(int32_t acc, const mote_requant_ch *rq,
