@@ -11,12 +11,13 @@
 #include <string.h>
 
 #include "kernels/arm_dsp/arm_dsp.h"
-#include "kernels/arm_dsp/dsp_common.h"
 #include "kernels/ref/conv_ref.h"
 #include "kernels/ref/fc_ref.h"
 #include "mote_port.h"
 
 #if defined(MOTE_HAVE_ARM_DSP)
+#include "kernels/arm_dsp/dsp_common.h" /* the requantizer, tested alone */
+
 #ifndef ARM_DSP_FW_CASES
 #define ARM_DSP_FW_CASES 150 /* per operator */
 #endif
