@@ -16,6 +16,8 @@
 #include "mote_port.h"
 
 #if defined(MOTE_HAVE_ARM_DSP)
+#include "kernels/arm_dsp/dsp_common.h" /* the requantizer, tested alone */
+
 #ifndef ARM_DSP_FW_CASES
 #define ARM_DSP_FW_CASES 150 /* per operator */
 #endif
@@ -103,7 +105,9 @@ static void rand_q(mote_conv_q_params *p, int32_t ch) {
   p->output_offset = rnd(-128, 127);
   p->act_min = rnd(0, 3) == 0 ? rnd(-128, 0) : -128;
   p->act_max = rnd(0, 3) == 0 ? rnd(p->act_min, 127) : 127;
-  for (int32_t c = 0; c < ch; c++) bias_buf[c] = rnd(-40000, 40000);
+  const int huge = rnd(0, 5) == 0; /* any int32: sums wrap around */
+  for (int32_t c = 0; c < ch; c++)
+    bias_buf[c] = huge ? (int32_t)next() : rnd(-40000, 40000);
 }
 
 /* Random geometry along one axis: input size, filter, stride, dilation,
@@ -215,8 +219,62 @@ static int32_t run_fc(void) {
   return done;
 }
 
+/* An accumulator near the interesting values: extremes, zero, small. */
+static int32_t pick_acc(void) {
+  switch (rnd(0, 4)) {
+    case 0:
+      return INT32_MIN + rnd(0, 3);
+    case 1:
+      return INT32_MAX - rnd(0, 3);
+    case 2:
+      return rnd(-3, 3);
+    case 3:
+      return rnd(-70000, 70000);
+    default:
+      return (int32_t)next();
+  }
+}
+
+/* The DSP requantizer (both paths) against mote_mul_by_qm on random and
+ * extreme accumulators, multipliers (0, negative, INT32_MIN included) and
+ * shifts (-40..40: beyond TFLite's range, clamped alike). */
+static int32_t run_requant(void) {
+  int32_t i;
+  for (i = 0; i < 20000; i++) {
+    mote_requant_ch rq;
+    const int32_t kind = rnd(0, 7);
+    rq.mult = NULL;
+    rq.shift = NULL;
+    rq.mult0 = kind == 0   ? (int32_t)next()
+               : kind == 1 ? INT32_MIN
+               : kind == 2 ? INT32_MAX
+                           : rnd(1 << 30, 0x7FFFFFFF);
+    rq.shift0 = kind < 3 ? rnd(-40, 40) : rnd(-31, 1);
+    const int32_t acc = pick_acc();
+    const mote_dsp_rq r = mote_dsp_rq_of(&rq, 0);
+    const int32_t want = mote_mul_by_qm(acc, rq.mult0, (int)rq.shift0);
+    const int32_t got = mote_dsp_rq_scale(&r, acc);
+    if (got != want) {
+      mote_port_write("arm_dsp: FAIL requant acc=");
+      put_num(acc);
+      mote_port_write(" qm=");
+      put_num(rq.mult0);
+      mote_port_write(" shift=");
+      put_num(rq.shift0);
+      mote_port_write(" got ");
+      put_num(got);
+      mote_port_write(" want ");
+      put_num(want);
+      mote_port_write("\n");
+      mote_port_exit(1);
+    }
+  }
+  return i;
+}
+
 int main(void) {
-  int32_t n = run_conv(0);
+  int32_t n = run_requant();
+  n += run_conv(0);
   n += run_conv(1);
   n += run_fc();
   mote_port_write("arm_dsp: ");

@@ -23,7 +23,8 @@
 #include "../ref/fc_ref.h"
 
 /*
-** CONV_2D int8 (one group only). Scratch: two int16 im2col rows, returned
+** CONV_2D int8 (one group only). Scratch: two int16 im2col rows and a
+** 16-byte requantization word per output channel, returned
 ** by mote_conv2d_s8_dsp_scratch() (bytes); the caller passes it 4-byte
 ** aligned.
 ** Any filter size, stride, dilation and padding.

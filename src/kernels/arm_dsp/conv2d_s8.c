@@ -26,7 +26,8 @@ static int32_t depth(const mote_conv_geom *g) {
 
 size_t mote_conv2d_s8_dsp_scratch(const mote_conv_geom *g) {
   if (!mote_conv2d_s8_dsp_supported(g)) return 0;
-  return (size_t)2 * (size_t)depth(g) * sizeof(int16_t);
+  return (size_t)2 * (size_t)depth(g) * sizeof(int16_t) +
+         (size_t)g->out_c * sizeof(mote_dsp_rqw);
 }
 
 /* Where column k of pixel slot s (0 or 1) goes (see the file comment). */
@@ -85,32 +86,80 @@ static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
   }
 }
 
-/* One group of 4 columns for 2 channels x 2 pixels, at byte offset o of
- * the weight rows and word offset o of the gathered rows. */
-#define STEP2(o)                                                              \
-  do {                                                                        \
-    const int32_t wa = mote_dsp_ld32(w0 + (o)), wb = mote_dsp_ld32(w1 + (o)); \
-    const int32_t xae = c[(o)], xao = c[(o) + 1];                             \
-    const int32_t xbe = c[(o) + 2], xbo = c[(o) + 3];                         \
-    int32_t we = (int32_t)__sxtb16((int8x4_t)wa);                             \
-    int32_t wo = mote_dsp_sxtb16_ror8(wa);                                    \
-    a0 = __smlad((int16x2_t)we, (int16x2_t)xae, a0);                          \
-    a1 = __smlad((int16x2_t)we, (int16x2_t)xbe, a1);                          \
-    a0 = __smlad((int16x2_t)wo, (int16x2_t)xao, a0);                          \
-    a1 = __smlad((int16x2_t)wo, (int16x2_t)xbo, a1);                          \
-    we = (int32_t)__sxtb16((int8x4_t)wb);                                     \
-    wo = mote_dsp_sxtb16_ror8(wb);                                            \
-    a2 = __smlad((int16x2_t)we, (int16x2_t)xae, a2);                          \
-    a3 = __smlad((int16x2_t)we, (int16x2_t)xbe, a3);                          \
-    a2 = __smlad((int16x2_t)wo, (int16x2_t)xao, a2);                          \
-    a3 = __smlad((int16x2_t)wo, (int16x2_t)xbo, a3);                          \
-  } while (0)
+/*
+** One group of 4 columns for 2 channels (weight rows p0, p1) x 2 pixels
+** (gathered words at c: A k,k+2; A k+1,k+3; B ...; B ...), every pointer
+** post-incremented: 2 LDR + 2 LDRD + 4 SXTB16 + 8 SMLAD for 16 products.
+*/
+#define MOTE_DSP_G22                     \
+  "ldr %[t4], [%[p0]], #4\n\t"           \
+  "ldrd %[t0], %[t1], [%[c]], #8\n\t"    \
+  "sxtb16 %[t5], %[t4]\n\t"              \
+  "sxtb16 %[t4], %[t4], ror #8\n\t"      \
+  "smlad %[a0], %[t5], %[t0], %[a0]\n\t" \
+  "smlad %[a0], %[t4], %[t1], %[a0]\n\t" \
+  "ldrd %[t2], %[t3], [%[c]], #8\n\t"    \
+  "smlad %[a1], %[t5], %[t2], %[a1]\n\t" \
+  "smlad %[a1], %[t4], %[t3], %[a1]\n\t" \
+  "ldr %[t4], [%[p1]], #4\n\t"           \
+  "sxtb16 %[t5], %[t4]\n\t"              \
+  "sxtb16 %[t4], %[t4], ror #8\n\t"      \
+  "smlad %[a2], %[t5], %[t0], %[a2]\n\t" \
+  "smlad %[a2], %[t4], %[t1], %[a2]\n\t" \
+  "smlad %[a3], %[t5], %[t2], %[a3]\n\t" \
+  "smlad %[a3], %[t4], %[t3], %[a3]\n\t"
+
+/*
+** acc[0..3] (channel 0 pixel A, channel 0 B, channel 1 A, channel 1 B) +=
+** the products of n >= 1 groups of 4 columns; *pw0, *pw1, *pc advance. In
+** assembly: the loop needs all 14 allocatable registers (4 sums, 3
+** pointers, the count, 6 temporaries), where GCC spilled in C; two groups
+** per iteration halve the loop overhead.
+*/
+static inline __attribute__((always_inline)) void dot2x2(const int8_t **pw0,
+                                                         const int8_t **pw1,
+                                                         const int32_t **pc,
+                                                         int32_t n,
+                                                         int32_t acc[4]) {
+  const int8_t *p0 = *pw0, *p1 = *pw1;
+  const int32_t *c = *pc;
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  int32_t t0, t1, t2, t3, t4, t5;
+  if (n & 1) {
+    __asm__(MOTE_DSP_G22
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+              [p0] "+r"(p0), [p1] "+r"(p1), [c] "+r"(c), [t0] "=&r"(t0),
+              [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+              [t5] "=&r"(t5)
+            :
+            : "memory");
+  }
+  n >>= 1;
+  if (n) {
+    __asm__("1:\n\t" MOTE_DSP_G22 MOTE_DSP_G22
+            "subs %[n], %[n], #1\n\t"
+            "bne 1b\n\t"
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+              [p0] "+r"(p0), [p1] "+r"(p1), [c] "+r"(c), [n] "+r"(n),
+              [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3),
+              [t4] "=&r"(t4), [t5] "=&r"(t5)
+            :
+            : "cc", "memory");
+  }
+  *pw0 = p0;
+  *pw1 = p1;
+  *pc = c;
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
 
 /* All output channels of the two gathered pixels (ob NULL: only the
  * first). */
 static void mat2(const mote_conv_geom *g, const mote_conv_q_params *p,
                  const int8_t *filter, const int32_t *bias, const int16_t *cols,
-                 int8_t *oa, int8_t *ob) {
+                 const mote_dsp_rqw *rqw, int8_t *oa, int8_t *ob) {
   const int32_t K = depth(g);
   const int32_t k4 = K & ~(int32_t)3;
   const int32_t n = g->out_c;
@@ -125,31 +174,17 @@ static void mat2(const mote_conv_geom *g, const mote_conv_q_params *p,
     int32_t a0 = bias ? bias[oc] : 0, a2 = bias ? bias[oc + 1] : 0;
     int32_t a1 = a0, a3 = a2;
     const int32_t *c = cw;
-    while (c + 8 <= cend) { /* two groups of 4 columns */
-      STEP2(0);
-      STEP2(4);
-      w0 += 8;
-      w1 += 8;
-      c += 8;
-    }
-    while (c < cend) {
-      const int32_t wa = mote_dsp_ld32(w0), wb = mote_dsp_ld32(w1);
-      const int32_t xae = c[0], xao = c[1], xbe = c[2], xbo = c[3];
-      int32_t we = (int32_t)__sxtb16((int8x4_t)wa);
-      int32_t wo = mote_dsp_sxtb16_ror8(wa);
-      a0 = __smlad((int16x2_t)we, (int16x2_t)xae, a0);
-      a1 = __smlad((int16x2_t)we, (int16x2_t)xbe, a1);
-      a0 = __smlad((int16x2_t)wo, (int16x2_t)xao, a0);
-      a1 = __smlad((int16x2_t)wo, (int16x2_t)xbo, a1);
-      we = (int32_t)__sxtb16((int8x4_t)wb);
-      wo = mote_dsp_sxtb16_ror8(wb);
-      a2 = __smlad((int16x2_t)we, (int16x2_t)xae, a2);
-      a3 = __smlad((int16x2_t)we, (int16x2_t)xbe, a3);
-      a2 = __smlad((int16x2_t)wo, (int16x2_t)xao, a2);
-      a3 = __smlad((int16x2_t)wo, (int16x2_t)xbo, a3);
-      w0 += 4;
-      w1 += 4;
-      c += 4;
+    if (k4) {
+      int32_t acc[4];
+      acc[0] = a0;
+      acc[1] = a1;
+      acc[2] = a2;
+      acc[3] = a3;
+      dot2x2(&w0, &w1, &c, k4 >> 2, acc);
+      a0 = acc[0];
+      a1 = acc[1];
+      a2 = acc[2];
+      a3 = acc[3];
     }
     for (k = 0; k < K - k4; k++) {
       const uint32_t x0 = (uint32_t)ta[k], x1 = (uint32_t)tb[k];
@@ -158,15 +193,13 @@ static void mat2(const mote_conv_geom *g, const mote_conv_q_params *p,
       a2 = (int32_t)((uint32_t)a2 + (uint32_t)w1[k] * x0);
       a3 = (int32_t)((uint32_t)a3 + (uint32_t)w1[k] * x1);
     }
-    {
-      const mote_dsp_rq r0 = mote_dsp_rq_of(&p->rq, oc);
-      const mote_dsp_rq r1 = mote_dsp_rq_of(&p->rq, oc + 1);
-      oa[oc] = mote_dsp_rq_apply(&r0, a0, zo, lo, hi);
-      oa[oc + 1] = mote_dsp_rq_apply(&r1, a2, zo, lo, hi);
-      if (ob) {
-        ob[oc] = mote_dsp_rq_apply(&r0, a1, zo, lo, hi);
-        ob[oc + 1] = mote_dsp_rq_apply(&r1, a3, zo, lo, hi);
-      }
+    oa[oc] = mote_dsp_rqw_apply(rqw + oc, &p->rq, oc, a0, zo, lo, hi);
+    oa[oc + 1] =
+        mote_dsp_rqw_apply(rqw + oc + 1, &p->rq, oc + 1, a2, zo, lo, hi);
+    if (ob) {
+      ob[oc] = mote_dsp_rqw_apply(rqw + oc, &p->rq, oc, a1, zo, lo, hi);
+      ob[oc + 1] =
+          mote_dsp_rqw_apply(rqw + oc + 1, &p->rq, oc + 1, a3, zo, lo, hi);
     }
   }
   if (oc < n) {
@@ -189,9 +222,8 @@ static void mat2(const mote_conv_geom *g, const mote_conv_q_params *p,
       a0 = (int32_t)((uint32_t)a0 + (uint32_t)w0[k] * (uint32_t)ta[k]);
       a1 = (int32_t)((uint32_t)a1 + (uint32_t)w0[k] * (uint32_t)tb[k]);
     }
-    const mote_dsp_rq r0 = mote_dsp_rq_of(&p->rq, oc);
-    oa[oc] = mote_dsp_rq_apply(&r0, a0, zo, lo, hi);
-    if (ob) ob[oc] = mote_dsp_rq_apply(&r0, a1, zo, lo, hi);
+    oa[oc] = mote_dsp_rqw_apply(rqw + oc, &p->rq, oc, a0, zo, lo, hi);
+    if (ob) ob[oc] = mote_dsp_rqw_apply(rqw + oc, &p->rq, oc, a1, zo, lo, hi);
   }
 }
 
@@ -201,7 +233,10 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
   const int32_t per_img = g->out_h * g->out_w;
   const int32_t total = g->batches * per_img;
   const int32_t img_len = g->in_h * g->in_w * g->in_c;
+  /* The requantization table follows the two gathered rows. */
+  mote_dsp_rqw *rqw = (mote_dsp_rqw *)(void *)(scratch + 2 * (size_t)depth(g));
   int32_t i;
+  mote_dsp_rqw_fill(rqw, &p->rq, g->out_c);
   for (i = 0; i < total; i += 2) {
     const int32_t j = i + 1 < total ? i + 1 : i; /* last odd pixel: twice */
     const int32_t b0 = i / per_img, r0 = i - b0 * per_img;
@@ -210,7 +245,7 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
            p->input_offset, scratch, 0);
     gather(g, input + b1 * img_len, r1 / g->out_w, r1 % g->out_w,
            p->input_offset, scratch, 1);
-    mat2(g, p, filter, bias, scratch, output + i * g->out_c,
+    mat2(g, p, filter, bias, scratch, rqw, output + i * g->out_c,
          j != i ? output + j * g->out_c : NULL);
   }
 }

@@ -47,30 +47,34 @@ static inline int32_t mote_dsp_dup16(int32_t v) {
 }
 
 /*
-** mote_mul_by_qm (mote_requant.h) in fewer instructions, same results for
-** every input: the saturating rounding doubling high multiply
+** The general path of mote_dsp_rq_scale below is mote_mul_by_qm
+** (mote_requant.h) in fewer instructions, same results for every input: the
+*saturating rounding doubling high multiply
 ** (a*b + nudge) / 2^31, rounded toward zero with nudge = 2^30 or 1 - 2^30
 ** by the sign of a*b, equals floor((a*b + 2^30) / 2^31) in both cases (for
 ** a*b < 0: trunc(t / 2^31) = floor((t + 2^31 - 1) / 2^31) with
 ** t = a*b + 1 - 2^30); one SMLAL and two shifts. The rounding divide by
 ** 2^right keeps its 32-bit mask and threshold.
 */
-static inline int32_t mote_dsp_mul_by_qm(int32_t x, int32_t qm, int shift) {
-  const int left = shift > 0 ? (shift > 31 ? 31 : shift) : 0;
-  const int right = shift > 0 ? 0 : (shift < -31 ? 31 : -shift);
-  const int32_t xs = (int32_t)((uint32_t)x << left);
-  int32_t h = (int32_t)(((int64_t)xs * qm + (1LL << 30)) >> 31);
-  if (xs == INT32_MIN && qm == INT32_MIN) h = INT32_MAX;
-  const int32_t mask = (int32_t)((1u << right) - 1u);
-  const int32_t rem = h & mask;
-  const int32_t thr = (mask >> 1) + (int32_t)((uint32_t)h >> 31);
-  return (h >> right) + (rem > thr ? 1 : 0);
-}
 
-/* One channel's requantization, decoded once and applied to several
- * accumulators (same arithmetic as mote_dsp_mul_by_qm). */
+/*
+** One channel's requantization, decoded once and applied to several
+** accumulators. The common case (multiplier > 0, shift <= -1: every real
+** model) is one 64-bit multiply-add and one shift: with P = acc * qm and
+** e = -shift, TFLite computes h = floor((P + 2^30) / 2^31) (exact for
+** qm > 0: no saturation) and then rounds h / 2^e half away from zero,
+** which is floor((h + 2^(e-1) - [h < 0]) / 2^e). Since the added term is
+** an integer, floor(floor(X / 2^31) / 2^e) = floor(X / 2^(31+e)) folds both
+** steps into floor((P + k) / 2^(31+e)) with k = 2^30 + 2^(30+e) - 2^31 *
+** [h < 0]. [h < 0] may be replaced by [acc < 0]: the two differ only for
+** P in [-2^30, 0), where both results are 0. |P + k| < 2^63, and the
+** shift by 31 + e >= 32 is the high word shifted by e - 1. Other channels
+** keep the general arithmetic (comment above).
+*/
 typedef struct mote_dsp_rq {
-  int32_t qm, left, right, mask;
+  int64_t k;      /* fast: 2^30 + 2^(30+e) */
+  int32_t qm, sh; /* fast: sh = e - 1 */
+  int32_t left, right, mask, fast;
 } mote_dsp_rq;
 
 static inline mote_dsp_rq mote_dsp_rq_of(const mote_requant_ch *rq, int32_t c) {
@@ -80,18 +84,71 @@ static inline mote_dsp_rq mote_dsp_rq_of(const mote_requant_ch *rq, int32_t c) {
   r.left = shift > 0 ? (shift > 31 ? 31 : shift) : 0;
   r.right = shift > 0 ? 0 : (shift < -31 ? 31 : -shift);
   r.mask = (int32_t)((1u << r.right) - 1u);
+  r.fast = r.qm > 0 && r.right >= 1;
+  r.sh = r.right >= 1 ? r.right - 1 : 0;
+  r.k = (1LL << 30) + ((int64_t)(1 << r.sh) << 31); /* 2^(30+e) */
   return r;
+}
+
+/* Requantize acc with r (no offset, no clamp). */
+static inline int32_t mote_dsp_rq_scale(const mote_dsp_rq *r, int32_t acc) {
+  if (r->fast) {
+    const int64_t k = r->k - (acc < 0 ? (1LL << 31) : 0);
+    return (int32_t)((k + (int64_t)acc * r->qm) >> 32) >> r->sh;
+  }
+  const int32_t xs = (int32_t)((uint32_t)acc << r->left);
+  int32_t h = (int32_t)(((int64_t)xs * r->qm + (1LL << 30)) >> 31);
+  if (xs == INT32_MIN && r->qm == INT32_MIN) h = INT32_MAX;
+  const int32_t thr = (r->mask >> 1) + (int32_t)((uint32_t)h >> 31);
+  return (h >> r->right) + ((h & r->mask) > thr ? 1 : 0);
 }
 
 /* Requantize acc with r, add the output offset, clamp to [lo, hi]. */
 static inline int8_t mote_dsp_rq_apply(const mote_dsp_rq *r, int32_t acc,
                                        int32_t out_off, int32_t lo,
                                        int32_t hi) {
-  const int32_t xs = (int32_t)((uint32_t)acc << r->left);
-  int32_t h = (int32_t)(((int64_t)xs * r->qm + (1LL << 30)) >> 31);
-  if (xs == INT32_MIN && r->qm == INT32_MIN) h = INT32_MAX;
-  const int32_t thr = (r->mask >> 1) + (int32_t)((uint32_t)h >> 31);
-  int32_t a = (h >> r->right) + ((h & r->mask) > thr ? 1 : 0);
+  int32_t a = mote_dsp_rq_scale(r, acc);
+  a = (int32_t)((uint32_t)a + (uint32_t)out_off);
+  return (int8_t)(a < lo ? lo : (a > hi ? hi : a));
+}
+
+/* A channel's requantization in 4 words, for kernels that decode every
+ * channel once per call into scratch: sh >= 0 marks the fast case
+ * (k = klo + 2^32 * khi), sh = -1 the general one (decoded again when
+ * used: no real model gets there). */
+typedef struct mote_dsp_rqw {
+  int32_t qm, sh;
+  uint32_t klo;
+  int32_t khi;
+} mote_dsp_rqw;
+
+/* Fill t[0..n) for channels 0..n-1 of rq. */
+static inline void mote_dsp_rqw_fill(mote_dsp_rqw *t, const mote_requant_ch *rq,
+                                     int32_t n) {
+  int32_t c;
+  for (c = 0; c < n; c++) {
+    const mote_dsp_rq r = mote_dsp_rq_of(rq, c);
+    t[c].qm = r.qm;
+    t[c].sh = r.fast ? r.sh : -1;
+    t[c].klo = (uint32_t)(uint64_t)r.k;
+    t[c].khi = (int32_t)(r.k >> 32);
+  }
+}
+
+/* mote_dsp_rq_apply for channel c with its word form t. */
+static inline int8_t mote_dsp_rqw_apply(const mote_dsp_rqw *t,
+                                        const mote_requant_ch *rq, int32_t c,
+                                        int32_t acc, int32_t out_off,
+                                        int32_t lo, int32_t hi) {
+  int32_t a;
+  if (t->sh >= 0) {
+    const int64_t k = (int64_t)(((uint64_t)(uint32_t)t->khi << 32) | t->klo) -
+                      (acc < 0 ? (1LL << 31) : 0);
+    a = (int32_t)((k + (int64_t)acc * t->qm) >> 32) >> t->sh;
+  } else {
+    const mote_dsp_rq r = mote_dsp_rq_of(rq, c);
+    a = mote_dsp_rq_scale(&r, acc);
+  }
   a = (int32_t)((uint32_t)a + (uint32_t)out_off);
   return (int8_t)(a < lo ? lo : (a > hi ? hi : a));
 }
@@ -101,10 +158,8 @@ static inline int8_t mote_dsp_rq_apply(const mote_dsp_rq *r, int32_t acc,
 static inline int8_t mote_dsp_requant(int32_t acc, const mote_requant_ch *rq,
                                       int32_t c, int32_t out_off, int32_t lo,
                                       int32_t hi) {
-  int32_t a = mote_dsp_mul_by_qm(acc, mote_requant_mult(rq, c),
-                                 mote_requant_shift(rq, c));
-  a = (int32_t)((uint32_t)a + (uint32_t)out_off);
-  return (int8_t)mote_clamp_i32(a, lo, hi);
+  const mote_dsp_rq r = mote_dsp_rq_of(rq, c);
+  return mote_dsp_rq_apply(&r, acc, out_off, lo, hi);
 }
 
 #endif

@@ -1,5 +1,5 @@
 /*
-** FULLY_CONNECTED int8 for the Cortex-M DSP extension: four units at a
+** FULLY_CONNECTED int8 for the Cortex-M DSP extension: two units at a
 ** time share one split of each input word into 16-bit lanes (input offset
 ** added by __sxtab16); weights are split the same way with the weight
 ** offset; __smlad accumulates two products per instruction.
@@ -37,16 +37,12 @@ void mote_fc_s8_dsp(const mote_fc_dims *n, const mote_fc_q_params *p,
   for (b = 0; b < n->batches; b++) {
     const int8_t *x = input + b * d;
     int8_t *y = output + b * units;
-    for (u = 0; u + 4 <= units; u += 4) {
+    /* Two units at a time: every value stays in a register (four
+     * spilled), so each input word's split serves two weight words. */
+    for (u = 0; u + 2 <= units; u += 2) {
       const int8_t *w0 = weights + u * d;
-      const int8_t *w1 = w0 + d, *w2 = w1 + d, *w3 = w2 + d;
-      int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      if (bias) {
-        a0 = bias[u];
-        a1 = bias[u + 1];
-        a2 = bias[u + 2];
-        a3 = bias[u + 3];
-      }
+      const int8_t *w1 = w0 + d;
+      int32_t a0 = bias ? bias[u] : 0, a1 = bias ? bias[u + 1] : 0;
       for (k = 0; k + 4 <= d; k += 4) {
         const int32_t xv = mote_dsp_ld32(x + k);
         const int32_t xe = mote_dsp_even(xo2, xv), xd = mote_dsp_odd(xo2, xv);
@@ -56,23 +52,13 @@ void mote_fc_s8_dsp(const mote_fc_dims *n, const mote_fc_q_params *p,
         wv = mote_dsp_ld32(w1 + k);
         a1 = __smlad((int16x2_t)xe, (int16x2_t)mote_dsp_even(wo2, wv), a1);
         a1 = __smlad((int16x2_t)xd, (int16x2_t)mote_dsp_odd(wo2, wv), a1);
-        wv = mote_dsp_ld32(w2 + k);
-        a2 = __smlad((int16x2_t)xe, (int16x2_t)mote_dsp_even(wo2, wv), a2);
-        a2 = __smlad((int16x2_t)xd, (int16x2_t)mote_dsp_odd(wo2, wv), a2);
-        wv = mote_dsp_ld32(w3 + k);
-        a3 = __smlad((int16x2_t)xe, (int16x2_t)mote_dsp_even(wo2, wv), a3);
-        a3 = __smlad((int16x2_t)xd, (int16x2_t)mote_dsp_odd(wo2, wv), a3);
       }
       if (k < d) {
         a0 = dot1(x + k, w0 + k, d - k, xo2, wo2, xoff, woff, a0);
         a1 = dot1(x + k, w1 + k, d - k, xo2, wo2, xoff, woff, a1);
-        a2 = dot1(x + k, w2 + k, d - k, xo2, wo2, xoff, woff, a2);
-        a3 = dot1(x + k, w3 + k, d - k, xo2, wo2, xoff, woff, a3);
       }
       y[u] = mote_dsp_requant(a0, &p->rq, u, zo, lo, hi);
       y[u + 1] = mote_dsp_requant(a1, &p->rq, u + 1, zo, lo, hi);
-      y[u + 2] = mote_dsp_requant(a2, &p->rq, u + 2, zo, lo, hi);
-      y[u + 3] = mote_dsp_requant(a3, &p->rq, u + 3, zo, lo, hi);
     }
     for (; u < units; u++) {
       int32_t a =
