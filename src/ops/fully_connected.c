@@ -62,11 +62,14 @@ typedef struct fc_data {
 #endif
 } fc_data;
 
-static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
-                        const mote_tensor *t, const char *what,
-                        int64_t expected, int64_t got) {
-  return mote_fail(ctx, n, st, t ? (int32_t)t->index : -1, what, expected, got);
+static mote_status(fail)(mote_ctx *ctx, const mote_node *n, mote_status st,
+                         const mote_tensor *t, const char *what,
+                         int64_t expected, int64_t got) {
+  return (mote_fail)(ctx, n, st, t ? (int32_t)t->index : -1, what, expected,
+                     got);
 }
+#define fail(ctx, n, st, t, what, expected, got) \
+  fail((ctx), (n), (st), (t), MOTE_TEXT(what), (expected), (got))
 
 /* Output shape TFLite computes: keep_num_dims keeps the input's leading
  * dims, otherwise [batches, units]. */
