@@ -85,9 +85,13 @@ ops=$out/ops.cmake
 for m in "${models[@]}"; do
   f=$(awk -F'\t' -v m="$m" '$1=="rand_s1" && $2==m {print $3; exit}' "$manifest")
   [ -n "$f" ] || { log "$m: no rand_s1 row in $manifest"; exit 2; }
-  list=$("$build/mote" inspect "$shared/conformance/$f" --json |
-         jq -r '[.ops[].op] | unique | join(";")')
+  js=$("$build/mote" inspect "$shared/conformance/$f" --json)
+  list=$(echo "$js" | jq -r '[.ops[].op] | unique | join(";")')
   echo "set(MOTE_BENCH_OPS_$m \"$list\")" >>"$ops"
+  # int8 model (only int8 tensors, int32 bias/shapes): int8-only op
+  # registrations (mote_op_*_INT8) where mote has them.
+  int8=$(echo "$js" | jq -r '[.tensors[].dtype | select(. != "int8" and . != "int32")] | length == 0')
+  [ "$int8" = true ] && echo "set(MOTE_BENCH_INT8_$m 1)" >>"$ops"
 done
 model_list=$(IFS=';'; echo "${models[*]}")
 

@@ -29,6 +29,20 @@
 #define MOTE_MEASURE_MAX_BUFFERS 256
 #endif
 
+/*
+** MOTE_NO_ERROR_TEXT (define it to build a small firmware): errors keep
+** their status, op and tensor indices, numbers and the op's registration
+** name, but the runtime and ops carry no text: mote_error.what is NULL,
+** mote_status_str()/mote_status_name() return "", mote_builtin_name()
+** "UNKNOWN", and mote_error_format() prints the status as a number. Saves
+** some 6 KB of flash on Cortex-M.
+*/
+#ifdef MOTE_NO_ERROR_TEXT
+#define MOTE_TEXT(s) ((void)(s), (const char *)0)
+#else
+#define MOTE_TEXT(s) (s)
+#endif
+
 /* Internal invariants only; never for checking input data. */
 #ifdef MOTE_DEBUG
 #include <assert.h>

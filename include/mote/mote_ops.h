@@ -41,4 +41,18 @@ extern const struct mote_op_reg mote_op_TRANSPOSE;
 extern const struct mote_op_reg mote_op_TRANSPOSE_CONV;
 extern const struct mote_op_reg mote_op_UNIDIRECTIONAL_SEQUENCE_LSTM;
 
+/*
+** int8-only registrations (TFLM's Register_*_INT8): the same operator for
+** int8 activations with int8 weights only. Any other type is refused at
+** init with MOTE_E_UNSUPPORTED naming the op and the tensor, and none of
+** the float32, int16, hybrid or int4 code is linked. For int8 firmware;
+** a table names one registration per operator.
+*/
+extern const struct mote_op_reg mote_op_ADD_INT8;
+extern const struct mote_op_reg mote_op_AVERAGE_POOL_2D_INT8;
+extern const struct mote_op_reg mote_op_CONV_2D_INT8;
+extern const struct mote_op_reg mote_op_DEPTHWISE_CONV_2D_INT8;
+extern const struct mote_op_reg mote_op_FULLY_CONNECTED_INT8;
+extern const struct mote_op_reg mote_op_SOFTMAX_INT8;
+
 #endif

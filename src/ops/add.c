@@ -39,13 +39,17 @@ static void ratios(float s1, float s2, float so, int32_t left_shift,
   r[2] = twice_max / ((double)(1L << left_shift) * (double)so);
 }
 
-static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
+                                   int variant) {
   mote_binary_io io;
   add_data d;
   memset(&d, 0, sizeof d);
   MOTE_TRY(mote_binary_prepare_op(
       ctx, node, TFL_OPT_ADD, "ADD type float32/int32/int8/int16", &io, &d.b));
-  if (io.out.type == MOTE_INT32) {
+  MOTE_TRY(mote_opv_check(ctx, node, variant, &io.in1));
+  MOTE_TRY(mote_opv_check(ctx, node, variant, &io.in2));
+  MOTE_TRY(mote_opv_check(ctx, node, variant, &io.out));
+  if (variant != MOTE_OPV_INT8 && io.out.type == MOTE_INT32) {
     if ((io.in1.nscale > 0 && io.in1.nzero > 0) ||
         (io.in2.nscale > 0 && io.in2.nzero > 0))
       return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)io.in1.index,
@@ -83,7 +87,8 @@ static const char *kernel(const void *data) {
 static const mote_addsub_kernels kernels = {mote_add_f32_ref, mote_add_s32_ref,
                                             mote_add_s8_ref, mote_add_s16_ref};
 
-static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
+                                int variant) {
   const add_data *d = (const add_data *)node->data;
 #if defined(MOTE_HAVE_AVX512)
   if (d->kern == MOTE_ISA_AVX512 && d->b.type == MOTE_INT8) {
@@ -117,8 +122,31 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
     return MOTE_OK;
   }
 #endif
+  if (variant == MOTE_OPV_INT8) {
+    mote_add_s8_ref(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
+                    (const int8_t *)mote_in(ctx, node, 1),
+                    (int8_t *)mote_out(ctx, node, 0));
+    return MOTE_OK;
+  }
   return mote_addsub_eval(ctx, node, &d->b, &d->q, &kernels);
+}
+
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+  return prepare_v(ctx, node, MOTE_OPV_ALL);
+}
+static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+  return eval_v(ctx, node, MOTE_OPV_ALL);
+}
+static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {
+  return prepare_v(ctx, node, MOTE_OPV_INT8);
+}
+static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
+  return eval_v(ctx, node, MOTE_OPV_INT8);
 }
 
 const mote_op_reg mote_op_ADD = {TFL_OP_ADD, "ADD",           prepare,
                                  eval,       MOTE_OP_INPLACE, kernel};
+
+/* int8 inputs and output only (MOTE_OPV_INT8). */
+const mote_op_reg mote_op_ADD_INT8 = {TFL_OP_ADD, "ADD",           prepare_int8,
+                                      eval_int8,  MOTE_OP_INPLACE, kernel};

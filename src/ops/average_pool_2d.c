@@ -4,6 +4,7 @@
 ** away from zero, then the fused activation.
 */
 #include "../kernels/ref/pool_ref.h"
+#include "op_util.h"
 #include "pool_common.h"
 #if defined(MOTE_HAVE_NEON)
 #include "../kernels/arm_neon/pool_neon.h"
@@ -18,8 +19,9 @@
 #endif
 
 /* Common prepare, then the int8 kernel for this shape (d->kern). */
-static mote_status prepare(mote_ctx *ctx, mote_node *node) {
-  MOTE_TRY(mote_pool_prepare(ctx, node));
+MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
+                                   int variant) {
+  MOTE_TRY(mote_pool_prepare(ctx, node, variant));
   mote_pool_data *d = (mote_pool_data *)node->data;
   if (ctx->measuring || !d) return MOTE_OK;
   d->kern = MOTE_ISA_REF;
@@ -39,11 +41,12 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   return MOTE_OK;
 }
 
-static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
+                                int variant) {
   const mote_pool_data *d = (const mote_pool_data *)node->data;
   const void *in = mote_in(ctx, node, 0);
   void *out = mote_out(ctx, node, 0);
-  switch (d->type) {
+  switch (variant == MOTE_OPV_INT8 ? MOTE_INT8 : d->type) {
     case MOTE_FLOAT32:
       mote_avg_pool_f32_ref(&d->p, (const float *)in, (float *)out);
       break;
@@ -84,6 +87,24 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+  return prepare_v(ctx, node, MOTE_OPV_ALL);
+}
+static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+  return eval_v(ctx, node, MOTE_OPV_ALL);
+}
+static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {
+  return prepare_v(ctx, node, MOTE_OPV_INT8);
+}
+static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
+  return eval_v(ctx, node, MOTE_OPV_INT8);
+}
+
 const mote_op_reg mote_op_AVERAGE_POOL_2D = {
     TFL_OP_AVERAGE_POOL_2D, "AVERAGE_POOL_2D", prepare, eval, 0,
+    mote_pool_kernel};
+
+/* int8 only (MOTE_OPV_INT8). */
+const mote_op_reg mote_op_AVERAGE_POOL_2D_INT8 = {
+    TFL_OP_AVERAGE_POOL_2D, "AVERAGE_POOL_2D", prepare_int8, eval_int8, 0,
     mote_pool_kernel};

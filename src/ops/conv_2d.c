@@ -21,22 +21,45 @@ static void read_opts(const mote_ctx *ctx, const mote_node *node,
   o->depth_multiplier = 1;
 }
 
-static mote_status prepare(mote_ctx *ctx, mote_node *node) {
-  mote_conv_opts o;
+/* Options type check and decoding (both variants). */
+static mote_status prepare_opts(mote_ctx *ctx, const mote_node *node,
+                                mote_conv_opts *o) {
   if (node->options_type != TFL_OPT_NONE &&
       node->options_type != TFL_OPT_CONV2D)
     return mote_fail(ctx, node, MOTE_E_BAD_OPTIONS, -1,
                      "builtin_options_type Conv2DOptions", TFL_OPT_CONV2D,
                      node->options_type);
-  read_opts(ctx, node, &o);
-  return mote_conv_prepare(ctx, node, &o, 0);
+  read_opts(ctx, node, o);
+  return MOTE_OK;
+}
+
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+  mote_conv_opts o;
+  MOTE_TRY(prepare_opts(ctx, node, &o));
+  return mote_conv_prepare_all(ctx, node, &o, 0);
 }
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   mote_conv_opts o;
   read_opts(ctx, node, &o);
-  return mote_conv_eval(ctx, node, &o, 0);
+  return mote_conv_eval_all(ctx, node, &o, 0);
+}
+
+static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {
+  mote_conv_opts o;
+  MOTE_TRY(prepare_opts(ctx, node, &o));
+  return mote_conv_prepare_int8(ctx, node, &o, 0);
+}
+
+static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
+  mote_conv_opts o;
+  read_opts(ctx, node, &o);
+  return mote_conv_eval_int8(ctx, node, &o, 0);
 }
 
 const mote_op_reg mote_op_CONV_2D = {
     TFL_OP_CONV_2D, "CONV_2D", prepare, eval, 0, mote_conv_kernel};
+
+/* int8 activations and weights only (MOTE_OPV_INT8). */
+const mote_op_reg mote_op_CONV_2D_INT8 = {
+    TFL_OP_CONV_2D, "CONV_2D", prepare_int8, eval_int8, 0, mote_conv_kernel};

@@ -129,11 +129,12 @@ static inline uint32_t mote_conv_slices(const mote_ctx *ctx,
 
 /*
 ** Prepare shared by both ops. `depthwise` selects DEPTHWISE_CONV_2D rules
-** (filter [1, FH, FW, OC], quantized dimension 3, depth multiplier).
+** (filter [1, FH, FW, OC], quantized dimension 3, depth multiplier);
+** `variant` (MOTE_OPV_*, a constant) the data types accepted.
 */
-static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
-                                            const mote_conv_opts *o,
-                                            int depthwise) {
+MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
+                                           const mote_conv_opts *o,
+                                           int depthwise, int variant) {
   mote_tensor in, filt, out, bias;
   int has_bias;
   MOTE_TRY(mote_expect_ninputs(ctx, node, 2, 3));
@@ -174,36 +175,42 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   if (out.type != in.type)
     return mote_fail(ctx, node, MOTE_E_BAD_TYPE, (int32_t)out.index,
                      "output type equal to the input type", in.type, out.type);
-  switch (in.type) {
-    case MOTE_FLOAT32:
-      if (filt.type == MOTE_FLOAT32)
-        kind = MOTE_CONV_K_F32;
-      else if (filt.type == MOTE_INT8)
-        kind = MOTE_CONV_K_HYBRID;
-      else
-        return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)filt.index,
-                         "float32 or int8 (hybrid) filter for float32 input",
-                         MOTE_FLOAT32, filt.type);
-      break;
-    case MOTE_INT8:
-      if (filt.type == MOTE_INT4)
-        filter_s4 = 1;
-      else if (filt.type != MOTE_INT8)
-        return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)filt.index,
-                         "int8 or int4 filter for int8 input", MOTE_INT8,
-                         filt.type);
-      kind = MOTE_CONV_K_S8;
-      break;
-    case MOTE_INT16:
-      if (filt.type != MOTE_INT8)
-        return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)filt.index,
-                         "int8 filter for int16 input", MOTE_INT8, filt.type);
-      kind = MOTE_CONV_K_S16;
-      break;
-    default:
-      return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)in.index,
-                       "input type float32, int8 or int16", MOTE_INT8, in.type);
-  }
+  if (variant == MOTE_OPV_INT8) {
+    MOTE_TRY(mote_opv_check(ctx, node, variant, &in));
+    MOTE_TRY(mote_opv_check(ctx, node, variant, &filt));
+    kind = MOTE_CONV_K_S8;
+  } else
+    switch (in.type) {
+      case MOTE_FLOAT32:
+        if (filt.type == MOTE_FLOAT32)
+          kind = MOTE_CONV_K_F32;
+        else if (filt.type == MOTE_INT8)
+          kind = MOTE_CONV_K_HYBRID;
+        else
+          return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)filt.index,
+                           "float32 or int8 (hybrid) filter for float32 input",
+                           MOTE_FLOAT32, filt.type);
+        break;
+      case MOTE_INT8:
+        if (filt.type == MOTE_INT4)
+          filter_s4 = 1;
+        else if (filt.type != MOTE_INT8)
+          return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)filt.index,
+                           "int8 or int4 filter for int8 input", MOTE_INT8,
+                           filt.type);
+        kind = MOTE_CONV_K_S8;
+        break;
+      case MOTE_INT16:
+        if (filt.type != MOTE_INT8)
+          return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)filt.index,
+                           "int8 filter for int16 input", MOTE_INT8, filt.type);
+        kind = MOTE_CONV_K_S16;
+        break;
+      default:
+        return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)in.index,
+                         "input type float32, int8 or int16", MOTE_INT8,
+                         in.type);
+    }
 
   /* Geometry. */
   mote_conv_geom g;
@@ -557,13 +564,13 @@ static inline mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
 ** rows (out_h smaller, pad_h shifted, out pointing at the slice's first
 ** row). node->scratch is this call's scratch.
 */
-static inline mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
-                                        const mote_conv_data *d,
-                                        const mote_conv_geom g, int depthwise,
-                                        const void *in, const void *filt,
-                                        const void *bias, void *out,
-                                        const mote_tensor tfilt) {
-  switch (d->kind) {
+MOTE_OP_BODY mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
+                                       const mote_conv_data *d,
+                                       const mote_conv_geom g, int depthwise,
+                                       const void *in, const void *filt,
+                                       const void *bias, void *out,
+                                       const mote_tensor tfilt, int variant) {
+  switch (variant == MOTE_OPV_INT8 ? MOTE_CONV_K_S8 : d->kind) {
     case MOTE_CONV_K_F32:
 #if defined(MOTE_HAVE_AVX512)
       if (d->kern == MOTE_ISA_AVX512) {
@@ -612,7 +619,7 @@ static inline mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
       }
 #endif
       const int8_t *w = (const int8_t *)filt;
-      if (tfilt.type == MOTE_INT4) {
+      if (variant != MOTE_OPV_INT8 && tfilt.type == MOTE_INT4) {
         int8_t *un = (int8_t *)node->scratch;
         mote_conv2d_unpack_s4_ref((const uint8_t *)filt, (int32_t)tfilt.count,
                                   un);
@@ -673,8 +680,9 @@ static inline mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
         return MOTE_OK;
       }
       if (!depthwise && mote_conv2d_s8_dsp_supported(&g)) {
-        size_t skip =
-            tfilt.type == MOTE_INT4 ? MOTE_CONV_ALIGN8(tfilt.count) : 0;
+        size_t skip = variant != MOTE_OPV_INT8 && tfilt.type == MOTE_INT4
+                          ? MOTE_CONV_ALIGN8(tfilt.count)
+                          : 0;
         int16_t *cols =
             node->scratch ? (int16_t *)(void *)((uint8_t *)node->scratch + skip)
                           : NULL; /* 1x1 fast path: no scratch */
@@ -745,7 +753,7 @@ typedef struct mote_conv_task {
   mote_status st[64];
 } mote_conv_task;
 
-static void mote_conv_task_run(void *arg, uint32_t i) {
+MOTE_OP_BODY void mote_conv_task_body(void *arg, uint32_t i, int variant) {
   mote_conv_task *t = (mote_conv_task *)arg;
   const int32_t n = t->d->slices, h = t->g.out_h;
   const int32_t lo = (int32_t)(((int64_t)h * (int32_t)i) / n);
@@ -756,11 +764,18 @@ static void mote_conv_task_run(void *arg, uint32_t i) {
   g.pad_h = t->g.pad_h - lo * t->g.stride_h;
   if (sub.scratch)
     sub.scratch = (uint8_t *)sub.scratch + (size_t)i * t->d->slot;
-  t->st[i] =
-      g.out_h > 0
-          ? mote_conv_run(t->ctx, &sub, t->d, g, t->depthwise, t->in, t->filt,
-                          t->bias, t->out + (size_t)lo * t->row_bytes, t->tfilt)
-          : MOTE_OK;
+  t->st[i] = g.out_h > 0 ? mote_conv_run(t->ctx, &sub, t->d, g, t->depthwise,
+                                         t->in, t->filt, t->bias,
+                                         t->out + (size_t)lo * t->row_bytes,
+                                         t->tfilt, variant)
+                         : MOTE_OK;
+}
+/* The task of each variant (the workers' callback). */
+static inline void mote_conv_task_all(void *arg, uint32_t i) {
+  mote_conv_task_body(arg, i, MOTE_OPV_ALL);
+}
+static inline void mote_conv_task_int8(void *arg, uint32_t i) {
+  mote_conv_task_body(arg, i, MOTE_OPV_INT8);
 }
 
 /* The kernel chosen at prepare, for reports (mote_op_reg.kernel). */
@@ -772,9 +787,9 @@ static inline const char *mote_conv_kernel(const void *data) {
 }
 
 /* Eval shared by both ops (o: the options, decoded again). */
-static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
-                                         const mote_conv_opts *o,
-                                         int depthwise) {
+MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
+                                        const mote_conv_opts *o, int depthwise,
+                                        int variant) {
   const mote_conv_data *d = (const mote_conv_data *)node->data;
   const void *in = mote_in(ctx, node, 0);
   const void *filt = mote_in(ctx, node, 1);
@@ -790,8 +805,8 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
   mote_conv_geometry(&tin, &tfilt, o, depthwise, &g);
   const mote_workers *w = ctx->m->ops->workers;
   if (d->slices < 2 || !w || g.batches != 1)
-    return mote_conv_run(ctx, node, d, g, depthwise, in, filt, bias, out,
-                         tfilt);
+    return mote_conv_run(ctx, node, d, g, depthwise, in, filt, bias, out, tfilt,
+                         variant);
   mote_conv_task t;
   t.ctx = ctx;
   t.node = node;
@@ -808,10 +823,25 @@ static inline mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
        : d->kind == MOTE_CONV_K_F32 || d->kind == MOTE_CONV_K_HYBRID ? 4u
                                                                      : 2u);
   t.tfilt = tfilt;
-  w->run(w->pool, mote_conv_task_run, &t, d->slices);
+  w->run(w->pool,
+         variant == MOTE_OPV_INT8 ? mote_conv_task_int8 : mote_conv_task_all,
+         &t, d->slices);
   for (uint32_t i = 0; i < d->slices; i++)
     if (t.st[i] != MOTE_OK) return t.st[i];
   return MOTE_OK;
 }
+
+/*
+** The two variants' prepare and eval (conv_common.c), shared by CONV_2D
+** (depthwise 0) and DEPTHWISE_CONV_2D (1): one copy of each in a firmware.
+*/
+mote_status mote_conv_prepare_all(mote_ctx *ctx, mote_node *node,
+                                  const mote_conv_opts *o, int depthwise);
+mote_status mote_conv_prepare_int8(mote_ctx *ctx, mote_node *node,
+                                   const mote_conv_opts *o, int depthwise);
+mote_status mote_conv_eval_all(mote_ctx *ctx, const mote_node *node,
+                               const mote_conv_opts *o, int depthwise);
+mote_status mote_conv_eval_int8(mote_ctx *ctx, const mote_node *node,
+                                const mote_conv_opts *o, int depthwise);
 
 #endif

@@ -62,11 +62,14 @@ typedef struct fc_data {
 #endif
 } fc_data;
 
-static mote_status fail(mote_ctx *ctx, const mote_node *n, mote_status st,
-                        const mote_tensor *t, const char *what,
-                        int64_t expected, int64_t got) {
-  return mote_fail(ctx, n, st, t ? (int32_t)t->index : -1, what, expected, got);
+static mote_status(fail)(mote_ctx *ctx, const mote_node *n, mote_status st,
+                         const mote_tensor *t, const char *what,
+                         int64_t expected, int64_t got) {
+  return (mote_fail)(ctx, n, st, t ? (int32_t)t->index : -1, what, expected,
+                     got);
 }
+#define fail(ctx, n, st, t, what, expected, got) \
+  fail((ctx), (n), (st), (t), MOTE_TEXT(what), (expected), (got))
 
 /* Output shape TFLite computes: keep_num_dims keeps the input's leading
  * dims, otherwise [batches, units]. */
@@ -107,60 +110,69 @@ static mote_status check_out_shape(mote_ctx *ctx, const mote_node *n,
   return MOTE_OK;
 }
 
-/* Choose the kernel from the types (TFLM's rules). */
-static mote_status pick_kind(mote_ctx *ctx, const mote_node *n,
-                             const mote_tensor *in, const mote_tensor *w,
-                             const mote_tensor *bias, const mote_tensor *out,
-                             int32_t *kind) {
+/* Choose the kernel from the types (TFLM's rules) the variant takes. */
+MOTE_OP_BODY mote_status pick_kind(mote_ctx *ctx, const mote_node *n,
+                                   const mote_tensor *in, const mote_tensor *w,
+                                   const mote_tensor *bias,
+                                   const mote_tensor *out, int32_t *kind,
+                                   int variant) {
   if (in->type != out->type)
     return fail(ctx, n, MOTE_E_BAD_TYPE, out, "output type equal to input",
                 in->type, out->type);
   mote_dtype want_bias;
-  switch (in->type) {
-    case MOTE_FLOAT32:
-      if (w->type == MOTE_FLOAT32)
-        *kind = FC_F32;
-      else if (w->type == MOTE_INT8)
-        *kind = FC_HYBRID;
-      else
-        return fail(ctx, n, MOTE_E_UNSUPPORTED, w,
-                    "float32 or int8 weights for float32 input", MOTE_FLOAT32,
-                    w->type);
-      want_bias = MOTE_FLOAT32;
-      break;
-    case MOTE_INT8:
-      if (w->type == MOTE_INT8)
-        *kind = FC_S8;
-      else if (w->type == MOTE_INT4)
-        *kind = FC_S8W4;
-      else
-        return fail(ctx, n, MOTE_E_UNSUPPORTED, w,
-                    "int8 or int4 weights for int8 input", MOTE_INT8, w->type);
-      want_bias = MOTE_INT32;
-      break;
-    case MOTE_INT16:
-      if (w->type != MOTE_INT8)
-        return fail(ctx, n, MOTE_E_UNSUPPORTED, w,
-                    "int8 weights for int16 input", MOTE_INT8, w->type);
-      if (bias && bias->type == MOTE_INT64) {
-        *kind = FC_S16;
-        want_bias = MOTE_INT64;
-      } else {
-        *kind = FC_S16_ACC32;
+  if (variant == MOTE_OPV_INT8) {
+    MOTE_TRY(mote_opv_check(ctx, n, variant, in));
+    MOTE_TRY(mote_opv_check(ctx, n, variant, w));
+    *kind = FC_S8;
+    want_bias = MOTE_INT32;
+  } else
+    switch (in->type) {
+      case MOTE_FLOAT32:
+        if (w->type == MOTE_FLOAT32)
+          *kind = FC_F32;
+        else if (w->type == MOTE_INT8)
+          *kind = FC_HYBRID;
+        else
+          return fail(ctx, n, MOTE_E_UNSUPPORTED, w,
+                      "float32 or int8 weights for float32 input", MOTE_FLOAT32,
+                      w->type);
+        want_bias = MOTE_FLOAT32;
+        break;
+      case MOTE_INT8:
+        if (w->type == MOTE_INT8)
+          *kind = FC_S8;
+        else if (w->type == MOTE_INT4)
+          *kind = FC_S8W4;
+        else
+          return fail(ctx, n, MOTE_E_UNSUPPORTED, w,
+                      "int8 or int4 weights for int8 input", MOTE_INT8,
+                      w->type);
         want_bias = MOTE_INT32;
-      }
-      break;
-    default:
-      return fail(ctx, n, MOTE_E_UNSUPPORTED, in,
-                  "input type float32, int8 or int16", MOTE_INT8, in->type);
-  }
+        break;
+      case MOTE_INT16:
+        if (w->type != MOTE_INT8)
+          return fail(ctx, n, MOTE_E_UNSUPPORTED, w,
+                      "int8 weights for int16 input", MOTE_INT8, w->type);
+        if (bias && bias->type == MOTE_INT64) {
+          *kind = FC_S16;
+          want_bias = MOTE_INT64;
+        } else {
+          *kind = FC_S16_ACC32;
+          want_bias = MOTE_INT32;
+        }
+        break;
+      default:
+        return fail(ctx, n, MOTE_E_UNSUPPORTED, in,
+                    "input type float32, int8 or int16", MOTE_INT8, in->type);
+    }
   if (bias && bias->type != want_bias)
     return fail(ctx, n, MOTE_E_BAD_TYPE, bias, "bias type for this input",
                 want_bias, bias->type);
   return MOTE_OK;
 }
 
-static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
+                                   int variant) {
   MOTE_TRY(mote_expect_ninputs(ctx, node, 2, 3));
   if (mote_node_noutputs(node) != 1)
     return fail(ctx, node, MOTE_E_BAD_MODEL, NULL, "one output", 1,
@@ -184,7 +196,8 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   MOTE_TRY(mote_node_output(ctx, node, 0, &out));
 
   int32_t kind = FC_F32;
-  MOTE_TRY(pick_kind(ctx, node, &in, &w, has_bias ? &bias : NULL, &out, &kind));
+  MOTE_TRY(pick_kind(ctx, node, &in, &w, has_bias ? &bias : NULL, &out, &kind,
+                     variant));
   if (weights_format != 0)
     return fail(ctx, node, MOTE_E_UNSUPPORTED, &w,
                 "weights_format DEFAULT (shuffled weights unsupported)", 0,
@@ -433,14 +446,15 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   return MOTE_OK;
 }
 
-static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
+                                int variant) {
   const fc_data *d = (const fc_data *)node->data;
   const void *in = mote_in(ctx, node, 0);
   const void *w = mote_in(ctx, node, 1);
   const void *bias = mote_in(ctx, node, 2);
   void *out = mote_out(ctx, node, 0);
   const mote_fc_dims *n = &d->n;
-  switch (d->kind) {
+  switch (variant == MOTE_OPV_INT8 ? FC_S8 : d->kind) {
     case FC_F32:
 #if defined(MOTE_HAVE_AVX512)
       if (d->kern == MOTE_ISA_AVX512) {
@@ -474,7 +488,7 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
         break;
       }
 #endif
-      if (d->kind == FC_S8W4) {
+      if (variant != MOTE_OPV_INT8 && d->kind == FC_S8W4) {
         mote_fc_s8w4_ref(n, &d->p.q, (const int8_t *)in, (const uint8_t *)w,
                          (const int32_t *)bias, (int8_t *)out);
         break;
@@ -537,5 +551,26 @@ static const char *kernel(const void *data) {
              : NULL;
 }
 
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+  return prepare_v(ctx, node, MOTE_OPV_ALL);
+}
+static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+  return eval_v(ctx, node, MOTE_OPV_ALL);
+}
+static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {
+  return prepare_v(ctx, node, MOTE_OPV_INT8);
+}
+static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
+  return eval_v(ctx, node, MOTE_OPV_INT8);
+}
+
 const mote_op_reg mote_op_FULLY_CONNECTED = {
     TFL_OP_FULLY_CONNECTED, "FULLY_CONNECTED", prepare, eval, 0, kernel};
+
+/* int8 activations and weights only (MOTE_OPV_INT8). */
+const mote_op_reg mote_op_FULLY_CONNECTED_INT8 = {TFL_OP_FULLY_CONNECTED,
+                                                  "FULLY_CONNECTED",
+                                                  prepare_int8,
+                                                  eval_int8,
+                                                  0,
+                                                  kernel};

@@ -18,7 +18,7 @@
 
 /* Common prepare, then the int8 kernel for this shape (d->kern). */
 static mote_status prepare(mote_ctx *ctx, mote_node *node) {
-  MOTE_TRY(mote_pool_prepare(ctx, node));
+  MOTE_TRY(mote_pool_prepare(ctx, node, MOTE_OPV_ALL));
   mote_pool_data *d = (mote_pool_data *)node->data;
   if (ctx->measuring || !d) return MOTE_OK;
   d->kern = MOTE_ISA_REF;

@@ -140,3 +140,10 @@ mote_status mote_persist_data(mote_ctx *ctx, mote_node *node, const void *d,
   node->data = p;
   return MOTE_OK;
 }
+
+mote_status mote_int8_only(mote_ctx *ctx, const mote_node *n,
+                           const mote_tensor *t) {
+  return mote_fail(ctx, n, MOTE_E_UNSUPPORTED, (int32_t)t->index,
+                   "int8 tensor (int8-only registration of the op)", MOTE_INT8,
+                   t->type);
+}

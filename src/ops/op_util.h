@@ -41,4 +41,33 @@ int32_t mote_dims_prod(const mote_tensor *t, uint32_t from, uint32_t to);
 mote_status mote_persist_data(mote_ctx *ctx, mote_node *node, const void *d,
                               size_t bytes);
 
+/*
+** Registration variants of one operator. MOTE_OPV_ALL: every data type the
+** op implements (mote_op_CONV_2D...). MOTE_OPV_INT8: int8 activations with
+** int8 weights only (mote_op_CONV_2D_INT8...), so that a firmware whose op
+** table names only those links no float32, int16, hybrid or int4 code. An
+** op body takes the variant as a compile-time constant and is expanded
+** once per registration (MOTE_OP_BODY), so the unused branches fold away.
+*/
+enum { MOTE_OPV_ALL = 0, MOTE_OPV_INT8 = 1 };
+
+#if defined(__GNUC__)
+#define MOTE_OP_BODY static inline __attribute__((always_inline))
+#else
+#define MOTE_OP_BODY static inline
+#endif
+
+/* Refuse tensor t in an int8-only registration (MOTE_OPV_INT8): fails with
+ * MOTE_E_UNSUPPORTED naming the op, the tensor and its type. */
+mote_status mote_int8_only(mote_ctx *ctx, const mote_node *n,
+                           const mote_tensor *t);
+
+/* MOTE_OPV_INT8 check of a tensor: MOTE_OK if the variant takes every type
+ * or t is int8, else mote_int8_only(). */
+static inline mote_status mote_opv_check(mote_ctx *ctx, const mote_node *n,
+                                         int variant, const mote_tensor *t) {
+  if (variant != MOTE_OPV_INT8 || t->type == MOTE_INT8) return MOTE_OK;
+  return mote_int8_only(ctx, n, t);
+}
+
 #endif

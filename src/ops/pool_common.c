@@ -16,7 +16,7 @@ enum {
   POOL_ACTIVATION = 5
 };
 
-mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node) {
+mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node, int variant) {
   mote_tensor in, out;
   mote_pool_data d, *pd;
   mote_pool_params *p = &d.p;
@@ -28,6 +28,7 @@ mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node) {
                      mote_node_noutputs(node));
   MOTE_TRY(mote_node_input(ctx, node, 0, &in));
   MOTE_TRY(mote_node_output(ctx, node, 0, &out));
+  MOTE_TRY(mote_opv_check(ctx, node, variant, &in));
   MOTE_TRY(mote_expect_type(ctx, node, &out, in.type));
   if (in.type != MOTE_FLOAT32 && in.type != MOTE_INT8 && in.type != MOTE_INT16)
     return mote_fail(ctx, node, MOTE_E_UNSUPPORTED, (int32_t)in.index,

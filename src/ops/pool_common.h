@@ -3,7 +3,7 @@
 #define MOTE_POOL_COMMON_H
 
 #include "../kernels/ref/pool_ref.h"
-#include "../runtime/op_api.h"
+#include "op_util.h"
 
 typedef struct mote_pool_data {
   mote_pool_params p;
@@ -12,8 +12,9 @@ typedef struct mote_pool_data {
   uint8_t kern; /* MOTE_ISA_* value of the int8 kernel (each op's prepare) */
 } mote_pool_data;
 
-/* Validate the node (TFLM PoolingPrepare rules) and persist the params. */
-mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node);
+/* Validate the node (TFLM PoolingPrepare rules) and persist the params;
+ * `variant` MOTE_OPV_INT8 refuses every type but int8. */
+mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node, int variant);
 
 /* The kernel the op chose (mote_op_reg.kernel): int8 only has optimised
  * ones. */

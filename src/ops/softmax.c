@@ -92,7 +92,8 @@ static mote_status prepare_s8(mote_ctx *ctx, mote_node *node,
   return MOTE_OK;
 }
 
-static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
+                                   int variant) {
   mote_tensor in, out;
   softmax_data d, *pd;
   int16_t *luts = NULL;
@@ -109,14 +110,16 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   d.q.input_multiplier = d.q.input_left_shift = d.q.diff_min = 0;
   d.s16.input_multiplier = d.s16.input_left_shift = 0;
   d.s16.exp_lut = d.s16.one_over_lut = NULL;
+  MOTE_TRY(mote_opv_check(ctx, node, variant, &in));
+  MOTE_TRY(mote_opv_check(ctx, node, variant, &out));
 
-  switch (in.type) {
+  switch (variant == MOTE_OPV_INT8 ? MOTE_INT8 : in.type) {
     case MOTE_FLOAT32:
       MOTE_TRY(mote_act_same_type(ctx, node, &in, &out));
       break;
     case MOTE_INT8:
       MOTE_TRY(mote_act_check_quant(ctx, node, &in));
-      if (out.type == MOTE_INT8) {
+      if (variant == MOTE_OPV_INT8 || out.type == MOTE_INT8) {
         MOTE_TRY(mote_act_check_quant(ctx, node, &out));
         MOTE_TRY(mote_act_expect_zero_point(ctx, node, &out, -128));
         if (out.scale != 1.0f / 256)
@@ -174,17 +177,18 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
   return MOTE_OK;
 }
 
-static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
+                                int variant) {
   const softmax_data *d = (const softmax_data *)node->data;
   const void *x = mote_in(ctx, node, 0);
   void *y = mote_out(ctx, node, 0);
-  switch (d->in_type) {
+  switch (variant == MOTE_OPV_INT8 ? MOTE_INT8 : d->in_type) {
     case MOTE_FLOAT32:
       mote_softmax_f32_ref(d->beta, d->outer, d->depth, (const float *)x,
                            (float *)y);
       break;
     case MOTE_INT8:
-      if (d->out_type == MOTE_INT8)
+      if (variant == MOTE_OPV_INT8 || d->out_type == MOTE_INT8)
         mote_softmax_s8_ref(&d->q, d->outer, d->depth, (const int8_t *)x,
                             (int8_t *)y);
       else
@@ -202,7 +206,24 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
+static mote_status prepare(mote_ctx *ctx, mote_node *node) {
+  return prepare_v(ctx, node, MOTE_OPV_ALL);
+}
+static mote_status eval(mote_ctx *ctx, const mote_node *node) {
+  return eval_v(ctx, node, MOTE_OPV_ALL);
+}
+static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {
+  return prepare_v(ctx, node, MOTE_OPV_INT8);
+}
+static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
+  return eval_v(ctx, node, MOTE_OPV_INT8);
+}
+
 /* Rows are processed element by element reading x[c] before writing y[c]:
  * in place is safe when input and output have the same size. */
 const mote_op_reg mote_op_SOFTMAX = {TFL_OP_SOFTMAX, "SOFTMAX",       prepare,
                                      eval,           MOTE_OP_INPLACE, NULL};
+
+/* int8 input and output only (MOTE_OPV_INT8). */
+const mote_op_reg mote_op_SOFTMAX_INT8 = {
+    TFL_OP_SOFTMAX, "SOFTMAX", prepare_int8, eval_int8, MOTE_OP_INPLACE, NULL};

@@ -23,9 +23,9 @@ static fb_buf model_buf(const mote_model *m) {
   return b;
 }
 
-static mote_status fail_at(mote_model *m, mote_status st, int32_t op,
-                           int32_t tensor, const char *what, int64_t expected,
-                           int64_t got) {
+static mote_status(fail_at)(mote_model *m, mote_status st, int32_t op,
+                            int32_t tensor, const char *what, int64_t expected,
+                            int64_t got) {
   m->err.status = st;
   m->err.op_index = op;
   m->err.tensor_index = tensor;
@@ -34,6 +34,8 @@ static mote_status fail_at(mote_model *m, mote_status st, int32_t op,
   m->err.got = got;
   return st;
 }
+#define fail_at(m, st, op, tensor, what, expected, got) \
+  fail_at((m), (st), (op), (tensor), MOTE_TEXT(what), (expected), (got))
 
 fb_table mote_tensor_table(const mote_model *m, uint32_t index) {
   fb_buf b = model_buf(m);
@@ -577,7 +579,7 @@ mote_status mote_model_invoke_observed(mote_model *m, mote_op_observer obs,
       m->err.status = st;
       m->err.op_index = (int32_t)i;
       m->err.op_name = node.reg->name;
-      if (!m->err.what) m->err.what = "operator evaluation";
+      if (!m->err.what) m->err.what = MOTE_TEXT("operator evaluation");
       return st;
     }
     if (obs && obs(user, m, i, 1) != 0) return MOTE_OK;

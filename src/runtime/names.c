@@ -3,6 +3,7 @@
 
 #include "mote/mote.h"
 
+#ifndef MOTE_NO_ERROR_TEXT
 static const char *const builtin_names[] = {
     "ADD",
     "AVERAGE_POOL_2D",
@@ -168,11 +169,18 @@ static const char *const builtin_names[] = {
     "RIGHT_SHIFT",
 };
 
+#endif
+
 const char *mote_builtin_name(int32_t code) {
+#ifdef MOTE_NO_ERROR_TEXT
+  (void)code;
+  return "UNKNOWN";
+#else
   if (code < 0 ||
       (size_t)code >= sizeof builtin_names / sizeof builtin_names[0])
     return "UNKNOWN";
   return builtin_names[code];
+#endif
 }
 
 /* Append s to buf[*at..len) (always NUL-terminated). */
@@ -200,9 +208,14 @@ size_t mote_error_format(const mote_error *e, char *buf, size_t len) {
   size_t at = 0;
   if (!buf || !len) return 0;
   buf[0] = 0;
+#ifdef MOTE_NO_ERROR_TEXT
+  put(buf, len, &at, "status ");
+  put_int(buf, len, &at, (int64_t)e->status);
+#else
   put(buf, len, &at, mote_status_name(e->status));
   put(buf, len, &at, ": ");
   put(buf, len, &at, mote_status_str(e->status));
+#endif
   if (e->op_index >= 0 || e->op_name) {
     put(buf, len, &at, "; op ");
     if (e->op_index >= 0) put_int(buf, len, &at, e->op_index);
@@ -220,6 +233,14 @@ size_t mote_error_format(const mote_error *e, char *buf, size_t len) {
     put(buf, len, &at, "; at byte ");
     put_int(buf, len, &at, e->fb_offset);
   }
+#ifdef MOTE_NO_ERROR_TEXT
+  if (e->expected || e->got) {
+    put(buf, len, &at, "; expected ");
+    put_int(buf, len, &at, e->expected);
+    put(buf, len, &at, ", got ");
+    put_int(buf, len, &at, e->got);
+  }
+#endif
   if (e->what) {
     put(buf, len, &at, "; expected ");
     put(buf, len, &at, e->what);

@@ -3,14 +3,18 @@
 
 #include "model_internal.h"
 
-mote_status mote_fail(mote_ctx *ctx, const mote_node *node, mote_status st,
-                      int32_t tensor, const char *what, int64_t expected,
-                      int64_t got) {
+mote_status(mote_fail)(mote_ctx *ctx, const mote_node *node, mote_status st,
+                       int32_t tensor, const char *what, int64_t expected,
+                       int64_t got) {
   mote_error *e = &ctx->m->err;
   if (!node) node = ctx->cur;
   e->status = st;
   e->op_index = node ? (int32_t)node->op_index : -1;
+#ifdef MOTE_NO_ERROR_TEXT
+  e->op_name = node && node->reg ? node->reg->name : NULL;
+#else
   e->op_name = node ? mote_builtin_name(node->builtin_code) : NULL;
+#endif
   e->tensor_index = tensor;
   e->what = what;
   e->expected = expected;

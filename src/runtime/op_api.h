@@ -97,6 +97,9 @@ struct mote_ctx {
 mote_status mote_fail(mote_ctx *ctx, const mote_node *node, mote_status st,
                       int32_t tensor, const char *what, int64_t expected,
                       int64_t got);
+/* (The text goes through MOTE_TEXT: none under MOTE_NO_ERROR_TEXT.) */
+#define mote_fail(ctx, node, st, tensor, what, expected, got) \
+  mote_fail((ctx), (node), (st), (tensor), MOTE_TEXT(what), (expected), (got))
 
 /* Number of inputs / outputs of the node. */
 static inline uint32_t mote_node_ninputs(const mote_node *n) {

@@ -4,6 +4,10 @@
 #include "mote/mote.h"
 
 const char *mote_status_str(mote_status s) {
+#ifdef MOTE_NO_ERROR_TEXT
+  (void)s;
+  return "";
+#else
   switch (s) {
 #define MOTE_STATUS_TEXT_(name, text) \
   case MOTE_##name:                   \
@@ -13,9 +17,14 @@ const char *mote_status_str(mote_status s) {
     default:
       return "unknown status";
   }
+#endif
 }
 
 const char *mote_status_name(mote_status s) {
+#ifdef MOTE_NO_ERROR_TEXT
+  (void)s;
+  return "";
+#else
   switch (s) {
 #define MOTE_STATUS_NAME_(name, text) \
   case MOTE_##name:                   \
@@ -25,6 +34,7 @@ const char *mote_status_name(mote_status s) {
     default:
       return "UNKNOWN";
   }
+#endif
 }
 
 size_t mote_dtype_size(mote_dtype t) {

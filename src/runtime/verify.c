@@ -13,8 +13,8 @@ typedef struct vctx {
   int depth;
 } vctx;
 
-static mote_status vfail(vctx *v, mote_status st, uint32_t at,
-                         const char *what) {
+static mote_status(vfail)(vctx *v, mote_status st, uint32_t at,
+                          const char *what) {
   if (v->err) {
     v->err->status = st;
     v->err->fb_offset = at;
@@ -22,6 +22,7 @@ static mote_status vfail(vctx *v, mote_status st, uint32_t at,
   }
   return st;
 }
+#define vfail(v, st, at, what) vfail((v), (st), (at), MOTE_TEXT(what))
 
 /* Verify the table at pos: alignment, vtable, every field offset. */
 static mote_status v_table(vctx *v, uint32_t pos, fb_table *out) {
