@@ -12,7 +12,8 @@
 # each model's rand_s1 conformance case and MOTE_ISA=ref|neon|neondot it
 # counts all guest instructions of runs with 1 and 3 invokes: half the
 # difference is one invoke (load, prepare and packing cancel out). Every run
-# checks the output bit-exact ("FAIL" replaces the number otherwise).
+# checks the output ("FAIL" replaces the number otherwise): bit-exact, float32
+# within the conformance tolerance.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$here/../shared}
