@@ -26,12 +26,13 @@ if [ ! -f "$build/libmote.a" ] || [ ! -f "$build/libmote_tools.a" ]; then
   cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_TOOLCHAIN_FILE="$here/cmake/aarch64-linux-gnu.cmake" >/dev/null
 fi
-cmake --build "$build" -j2 --target mote_rt mote_tools >/dev/null
+cmake --build "$build" -j2 --target mote_rt mote_pool mote_tools >/dev/null
 bin=$build/bench
 mkdir -p "$bin"
 aarch64-linux-gnu-gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$here/include" \
   -I"$here/tools" -o "$bin/neon_bench" "$here/bench/neon_bench.c" \
-  "$build/libmote_tools.a" "$build/libmote.a" -lm
+  "$build/libmote_tools.a" "$build/libmote_pool.a" "$build/libmote.a" \
+  -lpthread -lm
 gcc -shared -fPIC -O2 -o "$bin/insn_plugin.so" "$here/ports/bench/insn_plugin.c"
 
 # total guest instructions of one run: count MODEL IN OUT N

@@ -68,6 +68,18 @@ static inline __attribute__((always_inline)) float32x4_t px3x3(
   return vaddq_f32(s0, s1);
 }
 
+/* Output columns [x0, x1) of one row of a 3x3 block. */
+static inline __attribute__((always_inline)) void row3x3(
+    const float *const *r, float *out, int32_t x0, int32_t x1,
+    const mote_conv_geom *g, size_t C, const float32x4_t *f, float32x4_t bv,
+    float32x4_t lo, float32x4_t hi, const int EDGE) {
+  for (int32_t ox = x0; ox < x1; ox++)
+    vst1q_f32(out + (size_t)ox * C,
+              mote_f32x4_clamp(px3x3(r, ox * g->stride_w - g->pad_w, g->dil_w,
+                                     g->in_w, C, f, bv, EDGE),
+                               lo, hi));
+}
+
 static void dw3x3(const mote_conv_geom *g, const mote_conv_f32_params *p,
                   const float *input, const float *packed, const float *bias,
                   float *output) {
@@ -101,22 +113,10 @@ static void dw3x3(const mote_conv_geom *g, const mote_conv_f32_params *p,
             output +
             ((size_t)b * (size_t)g->out_h + (size_t)oy) * (size_t)g->out_w * C +
             c;
-        int32_t ox = 0;
-        for (; ox < x_lo; ox++)
-          vst1q_f32(out + (size_t)ox * C,
-                    mote_f32x4_clamp(
-                        px3x3(r, ox * sw - g->pad_w, dw, g->in_w, C, f, bv, 1),
-                        lo, hi));
-        for (; ox < x_hi; ox++)
-          vst1q_f32(out + (size_t)ox * C,
-                    mote_f32x4_clamp(
-                        px3x3(r, ox * sw - g->pad_w, dw, g->in_w, C, f, bv, 0),
-                        lo, hi));
-        for (; ox < g->out_w; ox++)
-          vst1q_f32(out + (size_t)ox * C,
-                    mote_f32x4_clamp(
-                        px3x3(r, ox * sw - g->pad_w, dw, g->in_w, C, f, bv, 1),
-                        lo, hi));
+        /* Left edge, interior, right edge. */
+        row3x3(r, out, 0, x_lo, g, C, f, bv, lo, hi, 1);
+        row3x3(r, out, x_lo, x_hi, g, C, f, bv, lo, hi, 0);
+        row3x3(r, out, x_hi, g->out_w, g, C, f, bv, lo, hi, 1);
       }
     }
   }
