@@ -12,7 +12,8 @@
 # each model's rand_s1 conformance case and MOTE_ISA=ref|neon|neondot it
 # counts all guest instructions of runs with 1 and 3 invokes: half the
 # difference is one invoke (load, prepare and packing cancel out). Every run
-# checks the output bit-exact ("FAIL" replaces the number otherwise).
+# checks the output ("FAIL" replaces the number otherwise): bit-exact, float32
+# within the conformance tolerance.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$here/../shared}
@@ -25,12 +26,13 @@ if [ ! -f "$build/libmote.a" ] || [ ! -f "$build/libmote_tools.a" ]; then
   cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_TOOLCHAIN_FILE="$here/cmake/aarch64-linux-gnu.cmake" >/dev/null
 fi
-cmake --build "$build" -j2 --target mote_rt mote_tools >/dev/null
+cmake --build "$build" -j2 --target mote_rt mote_pool mote_tools >/dev/null
 bin=$build/bench
 mkdir -p "$bin"
 aarch64-linux-gnu-gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$here/include" \
   -I"$here/tools" -o "$bin/neon_bench" "$here/bench/neon_bench.c" \
-  "$build/libmote_tools.a" "$build/libmote.a" -lm
+  "$build/libmote_tools.a" "$build/libmote_pool.a" "$build/libmote.a" \
+  -lpthread -lm
 gcc -shared -fPIC -O2 -o "$bin/insn_plugin.so" "$here/ports/bench/insn_plugin.c"
 
 # total guest instructions of one run: count MODEL IN OUT N

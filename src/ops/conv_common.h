@@ -25,6 +25,7 @@
 #endif
 #if defined(MOTE_HAVE_NEON)
 #include "../kernels/arm_neon/conv_neon.h"
+#include "../kernels/arm_neon/f32_neon.h"
 #endif
 #include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 
@@ -364,6 +365,22 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     }
   }
 #endif
+#if defined(MOTE_HAVE_NEON)
+  /* float32 NEON: the (constant) filter packed once, persistent; CONV_2D
+   * gathers im2col tiles in scratch. */
+  void *neon_f32 = NULL;
+  if (kind == MOTE_CONV_K_F32 && filt.is_const &&
+      (mote_isa_allowed(ctx->m->ops->isa_mask) & MOTE_ISA_NEON) &&
+      (depthwise ? mote_dwconv2d_f32_neon_supported(&g)
+                 : mote_conv2d_f32_neon_supported(&g))) {
+    kern = MOTE_ISA_NEON;
+    neon_f32 = mote_persist(
+        ctx, depthwise ? mote_dwconv2d_f32_neon_pack_bytes(&g)
+                       : mote_f32_neon_pack_bytes(
+                             g.out_c, g.filt_h * g.filt_w * g.in_c));
+    if (!depthwise) scratch = mote_conv2d_f32_neon_scratch(&g);
+  }
+#endif
   if (filter_s4) scratch = filt.count;
 #if defined(MOTE_HAVE_ARM_DSP)
   /* im2col rows of the DSP kernel, after the unpacked int4 filter. */
@@ -476,6 +493,18 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
                                    g.filt_h * g.filt_w * g.in_c, packmem);
     }
 #endif
+#if defined(MOTE_HAVE_NEON)
+    if (kern == MOTE_ISA_NEON) {
+      if (!neon_f32 || !filt.data)
+        return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
+                         "persistent memory for the packed filter", 1, 0);
+      const float *f = (const float *)filt.data;
+      d->pk = depthwise
+                  ? mote_dwconv2d_f32_neon_pack(&g, f, neon_f32)
+                  : mote_f32_neon_pack(f, g.out_c, g.filt_h * g.filt_w * g.in_c,
+                                       neon_f32);
+    }
+#endif
   } else if (kind == MOTE_CONV_K_HYBRID) {
     mote_conv_hybrid_params *h = &d->p.h;
     h->filter_scale0 = mote_tensor_scale(&filt, 0);
@@ -582,6 +611,19 @@ MOTE_OP_BODY mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
           mote_conv2d_f32_avx512(&g, &d->p.f, (const float *)in,
                                  (const float *)d->pk, (const float *)bias,
                                  (float *)out, node->scratch);
+        return MOTE_OK;
+      }
+#endif
+#if defined(MOTE_HAVE_NEON)
+      if (d->kern == MOTE_ISA_NEON) {
+        if (depthwise)
+          mote_dwconv2d_f32_neon(&g, &d->p.f, (const float *)in,
+                                 (const float *)d->pk, (const float *)bias,
+                                 (float *)out);
+        else
+          mote_conv2d_f32_neon(&g, &d->p.f, (const float *)in,
+                               (const float *)d->pk, (const float *)bias,
+                               (float *)out, node->scratch);
         return MOTE_OK;
       }
 #endif

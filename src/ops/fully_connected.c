@@ -32,6 +32,7 @@
 #endif
 #if defined(MOTE_HAVE_NEON)
 #include "../kernels/arm_neon/conv_neon.h"
+#include "../kernels/arm_neon/f32_neon.h"
 #endif
 #include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 
@@ -308,6 +309,15 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
     packmem = mote_persist(ctx, mote_f32_avx512_pack_bytes(units, depth));
   }
 #endif
+#if defined(MOTE_HAVE_NEON)
+  /* float32 on NEON: the (constant) weights packed once, persistent. */
+  void *neon_f32 = NULL;
+  if (kind == FC_F32 && w.is_const &&
+      (mote_isa_allowed(ctx->m->ops->isa_mask) & MOTE_ISA_NEON)) {
+    kern = MOTE_ISA_NEON;
+    neon_f32 = mote_persist(ctx, mote_f32_neon_pack_bytes(units, depth));
+  }
+#endif
 #if defined(MOTE_HAVE_ARM_MVE)
   /* MVE: constant int8 weights and bias; offsets folded into a bias copy
    * once, here. */
@@ -381,6 +391,14 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
                     "persistent memory for the packed weights", 1, 0);
       d->pk =
           mote_f32_avx512_pack((const float *)w.data, units, depth, packmem);
+    }
+#endif
+#if defined(MOTE_HAVE_NEON)
+    if (kern == MOTE_ISA_NEON) {
+      if (!neon_f32 || !w.data)
+        return fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, &w,
+                    "persistent memory for the packed weights", 1, 0);
+      d->pk = mote_f32_neon_pack((const float *)w.data, units, depth, neon_f32);
     }
 #endif
     return MOTE_OK;
@@ -460,6 +478,13 @@ MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
       if (d->kern == MOTE_ISA_AVX512) {
         mote_fc_f32_avx512(n, &d->p.f, (const float *)in, (const float *)d->pk,
                            (const float *)bias, (float *)out);
+        break;
+      }
+#endif
+#if defined(MOTE_HAVE_NEON)
+      if (d->kern == MOTE_ISA_NEON) {
+        mote_fc_f32_neon(n, &d->p.f, (const float *)in, (const float *)d->pk,
+                         (const float *)bias, (float *)out);
         break;
       }
 #endif

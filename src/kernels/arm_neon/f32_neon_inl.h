@@ -1,0 +1,40 @@
+/*
+** f32_neon_inl.h: small inline helpers of the NEON float32 kernels
+** (included by their .c files only): loads and stores of the first n
+** lanes, and the activation clamp.
+*/
+#ifndef MOTE_F32_NEON_INL_H
+#define MOTE_F32_NEON_INL_H
+
+#include <arm_neon.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The first n lanes from p (n >= 4: all four), zeros above; reads nothing
+ * past p + n. */
+static inline float32x4_t mote_f32x4_load_n(const float *p, int32_t n) {
+  float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  if (n >= 4) return vld1q_f32(p);
+  if (n > 0) memcpy(t, p, (size_t)n * sizeof(float));
+  return vld1q_f32(t);
+}
+
+/* Store the first n lanes of v (n >= 4: all four; n <= 0: none). */
+static inline void mote_f32x4_store_n(float *p, float32x4_t v, int32_t n) {
+  float t[4];
+  if (n >= 4) {
+    vst1q_f32(p, v);
+    return;
+  }
+  if (n <= 0) return;
+  vst1q_f32(t, v);
+  memcpy(p, t, (size_t)n * sizeof(float));
+}
+
+/* The reference activation clamp (min(hi, max(lo, x))); NaN stays NaN. */
+static inline float32x4_t mote_f32x4_clamp(float32x4_t x, float32x4_t lo,
+                                           float32x4_t hi) {
+  return vminq_f32(hi, vmaxq_f32(lo, x));
+}
+
+#endif
