@@ -457,6 +457,10 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
                mote_dwconv2d_s8_avx512_supported(&g, -in.zero_point)) {
       use512 = 2;
       pk = mote_persist(ctx, mote_dwconv2d_s8_avx512_packed_bytes(&g));
+      { /* avx512perf: widened input rows of a band */
+        size_t sdw = mote_dwconv2d_s8_avx512_scratch_bytes(&g);
+        if (sdw > scratch) scratch = sdw;
+      }
     }
 #endif
   }
@@ -670,7 +674,8 @@ MOTE_OP_BODY mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
 #if defined(MOTE_HAVE_AVX512) /* dw512 */
       if (depthwise && d->kern == MOTE_ISA_AVX512) {
         mote_dwconv2d_s8_avx512(&g, &d->p.q, d->pk, (const int8_t *)in,
-                                (const int32_t *)bias, (int8_t *)out);
+                                (const int32_t *)bias, (int8_t *)out,
+                                node->scratch);
         return MOTE_OK;
       }
 #endif

@@ -2,9 +2,11 @@
 ** test_kernels_avx512.c: the AVX-512 VNNI int8 kernels against the
 ** reference kernels, bit for bit, on seeded random shapes: CONV_2D with
 ** strides 1..3, dilations, paddings (windows partly or wholly outside the
-** image), every channel tail (1..40 output channels, 1..70 input
+** image), every channel tail (1..70 output channels, 1..70 input
 ** channels, depths not a multiple of 4, 16 or 64), int4 filters;
 ** DEPTHWISE_CONV_2D with one input channel (depth multipliers 1..33);
+** both again on shapes of the pixels-in-lanes path (up to 8 output
+** channels, wide rows, stride_w * in_c up to 8 bytes, odd and even);
 ** FULLY_CONNECTED with any batch, per-tensor weight zero points (and the
 ** packer's refusal when a weight plus zero point leaves int8), int4
 ** weights; zero points over the whole int8 range, per-tensor and
@@ -131,13 +133,16 @@ static int test_fc(int cases) {
   return fails;
 }
 
-/* Random geometry; depthwise: one input channel, multiplier 1..33. */
-static void random_geom(mote_conv_geom *g, int depthwise) {
+/* Random geometry; depthwise: one input channel, multiplier 1..33; px:
+ * shapes of the pixels-in-lanes path (up to 8 output channels, stride_w *
+ * in_c <= 8, no horizontal dilation, rows of 8 pixels and more), mostly. */
+static void random_geom(mote_conv_geom *g, int depthwise, int px) {
   memset(g, 0, sizeof *g);
   g->batches = uni(0, 3) == 0 ? uni(2, 3) : 1;
   g->in_h = uni(1, 14);
-  g->in_w = uni(1, 14);
+  g->in_w = px ? uni(8, 70) : uni(1, 14);
   g->in_c = uni(0, 2) == 0 ? uni(1, 8) : uni(1, 70);
+  if (px) g->in_c = uni(1, 8);
   g->filt_h = uni(1, 5);
   g->filt_w = uni(1, 5);
   if (uni(0, 3) == 0) g->filt_h = g->filt_w = 1;
@@ -145,6 +150,12 @@ static void random_geom(mote_conv_geom *g, int depthwise) {
   g->stride_w = uni(1, 3);
   g->dil_h = uni(0, 3) == 0 ? uni(2, 3) : 1;
   g->dil_w = uni(0, 3) == 0 ? uni(2, 3) : 1;
+  if (px) {
+    if (uni(0, 7)) g->dil_w = 1;
+    if (uni(0, 3) == 0) g->filt_w = uni(6, 10);
+    if (uni(0, 2) == 0) g->in_h = uni(15, 60);
+    g->stride_w = uni(1, 8 / g->in_c > 3 ? 3 : 8 / g->in_c);
+  }
   g->pad_h = uni(0, g->filt_h);
   g->pad_w = uni(0, g->filt_w);
   if (uni(0, 9) == 0) g->pad_w = uni(0, 3 * g->filt_w * g->dil_w);
@@ -155,10 +166,11 @@ static void random_geom(mote_conv_geom *g, int depthwise) {
   g->out_h = oh < 1 ? 1 : oh + (uni(0, 5) == 0);
   g->out_w = ow < 1 ? 1 : ow + (uni(0, 5) == 0);
   g->out_c = uni(0, 2) == 0 ? uni(1, 33) : uni(1, 70);
+  if (px) g->out_c = uni(0, 1) ? 8 : uni(1, 8);
   if (depthwise) {
     g->in_c = 1;
     g->filt_in_c = 1;
-    g->out_c = uni(0, 2) == 0 ? 8 : uni(1, 33);
+    g->out_c = uni(0, 2) == 0 ? 8 : uni(1, px ? 8 : 33);
     g->depth_multiplier = g->out_c;
   } else {
     g->filt_in_c = g->in_c;
@@ -166,12 +178,13 @@ static void random_geom(mote_conv_geom *g, int depthwise) {
   }
 }
 
-static int test_conv(int cases, int depthwise) {
-  const char *what = depthwise ? "dwconv(in_c=1)" : "conv";
+static int test_conv(int cases, int depthwise, int px) {
+  const char *what = depthwise ? (px ? "dwconv(in_c=1, px)" : "dwconv(in_c=1)")
+                               : (px ? "conv(px)" : "conv");
   int fails = 0;
   for (int it = 0; it < cases; it++) {
     mote_conv_geom g;
-    random_geom(&g, depthwise);
+    random_geom(&g, depthwise, px);
     mote_conv_q_params p;
     rq_store st;
     memset(&p, 0, sizeof p);
@@ -298,8 +311,10 @@ int main(void) {
   if (avx512_requant_check(&rng, 1000000)) fails++;
   fails += test_declines();
   fails += test_fc(2000);
-  fails += test_conv(2000, 0);
-  fails += test_conv(1500, 1);
+  fails += test_conv(2000, 0, 0);
+  fails += test_conv(1500, 1, 0);
+  fails += test_conv(1500, 0, 1);
+  fails += test_conv(1500, 1, 1);
   if (fails) {
     fprintf(stderr, "%d failure(s)\n", fails);
     return 1;

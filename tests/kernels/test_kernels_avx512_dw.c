@@ -1,7 +1,7 @@
 /*
 ** test_kernels_avx512_dw.c: the AVX-512 int8 DEPTHWISE_CONV_2D, ADD,
 ** AVERAGE_POOL_2D and MAX_POOL_2D kernels against the reference kernels,
-** bit for bit, on seeded random shapes: channels 2..80 (every tail, and
+** bit for bit, on seeded random shapes: channels 2..150 (every tail, and
 ** the small-channel pixel-packed path), depth multipliers 1..4 and 8,
 ** strides 1..3, dilation, paddings with windows partly or wholly outside
 ** the image, zero points over the full range, per-tensor / per-channel
@@ -146,6 +146,18 @@ static void random_dw_geom(mote_conv_geom *g) {
   g->depth_multiplier = uni(0, 2) == 0 ? uni(2, 4) : 1;
   if (uni(0, 15) == 0) g->depth_multiplier = 8;
   if (g->depth_multiplier > 1 && g->in_c > 24) g->in_c = uni(2, 24);
+  if (uni(0, 3) == 0) { /* the pair-row path: multiplier 1, stride 1 */
+    g->in_c = uni(64, 150);
+    g->depth_multiplier = 1;
+    if (uni(0, 2)) {
+      g->stride_h = g->stride_w = 1;
+      g->out_h = (g->in_h + 2 * g->pad_h - eh) + 1;
+      g->out_w = (g->in_w + 2 * g->pad_w - ew) + 1;
+      if (g->out_h < 1) g->out_h = 1;
+      if (g->out_w < 1) g->out_w = 1;
+      g->out_h += uni(0, 5) == 0;
+    }
+  }
   g->out_c = g->in_c * g->depth_multiplier;
 }
 
@@ -165,9 +177,11 @@ static void dw_sliced(const mote_conv_geom *g, const mote_conv_q_params *p,
       s.batches = 1;
       s.out_h = y1 - y0;
       s.pad_h = g->pad_h - y0 * g->stride_h;
+      void *scratch = malloc(mote_dwconv2d_s8_avx512_scratch_bytes(&s) + 1);
       mote_dwconv2d_s8_avx512(
           &s, p, packed, in + (size_t)b * in_img, bias,
-          out + ((size_t)b * (size_t)g->out_h + (size_t)y0) * out_row);
+          out + ((size_t)b * (size_t)g->out_h + (size_t)y0) * out_row, scratch);
+      free(scratch);
       y0 = y1;
     }
   }
@@ -205,8 +219,12 @@ static int test_dwconv(int cases) {
       int sliced = uni(0, 2) == 0;
       if (sliced)
         dw_sliced(&g, &p, packed, in, bias, o2);
-      else
-        mote_dwconv2d_s8_avx512(&g, &p, packed, in, bias, o2);
+      else {
+        void *scratch = malloc(mote_dwconv2d_s8_avx512_scratch_bytes(&g) + 1);
+        mote_dwconv2d_s8_avx512(&g, &p, packed, in, bias, o2,
+                                uni(0, 7) ? scratch : NULL);
+        free(scratch);
+      }
       if (compare(sliced ? "dwconv (row slices)" : "dwconv", it, o2, o1, no)) {
         fprintf(stderr,
                 "  n=%d in=%dx%dx%d filt=%dx%d dm=%d stride=%d,%d dil=%d,%d "

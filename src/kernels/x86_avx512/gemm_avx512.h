@@ -54,6 +54,10 @@ const mote_gemm_s8_packed *mote_gemm_s8_pack_avx512(
     ptrdiff_t sk, int32_t filter_offset, const int32_t *bias,
     int32_t input_offset);
 
+/* Weight element e of an int8 array, or with s4 of packed signed int4
+ * (low nibble first). */
+int32_t mote_gemm_s8_weight_at(const void *w, int s4, ptrdiff_t e);
+
 /* The u8 value (x ^ 0x80) that stands for padding: the input zero point. */
 static inline uint8_t mote_gemm_s8_pad_u8(int32_t input_offset) {
   return (uint8_t)(((uint32_t)(-input_offset) & 0xFFu) ^ 0x80u);

@@ -37,8 +37,7 @@ size_t mote_gemm_s8_pack_bytes(int32_t n, int32_t k) {
   return 32u + n16 * 4u + 48u + n16 * k4;
 }
 
-/* Weight element e of an int8 array or a packed int4 one. */
-static int32_t weight_at(const void *w, int s4, ptrdiff_t e) {
+int32_t mote_gemm_s8_weight_at(const void *w, int s4, ptrdiff_t e) {
   if (!s4) return (int32_t)((const int8_t *)w)[e];
   uint32_t b = ((const uint8_t *)w)[e >> 1];
   uint32_t v = (e & 1) ? (b >> 4) : (b & 0xFu);
@@ -71,7 +70,8 @@ const mote_gemm_s8_packed *mote_gemm_s8_pack_avx512(
     for (int32_t i = 0; i < k4; i++) {
       int32_t v = 0;
       if (j < n && i < k) {
-        v = weight_at(w, s4, (ptrdiff_t)j * sn + (ptrdiff_t)i * sk) +
+        v = mote_gemm_s8_weight_at(w, s4,
+                                   (ptrdiff_t)j * sn + (ptrdiff_t)i * sk) +
             filter_offset;
         if (v < -128 || v > 127) return NULL;
       }
