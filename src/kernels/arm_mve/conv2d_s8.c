@@ -143,11 +143,13 @@ static inline __attribute__((always_inline)) void dot24(
   *s1 = v1;
 }
 
-void mote_mve_rows_s8(const int8_t *x0, const int8_t *x1, int32_t add0,
-                      int32_t add1, const int8_t *w, int32_t depth, int32_t n,
-                      const int32_t *bias_eff, const mote_requant_ch *rq,
-                      int32_t zo, int32_t lo, int32_t hi, int8_t *o0,
-                      int8_t *o1) {
+/* mote_mve_rows_s8 with the shift test done by the caller: simple = 1 iff
+ * per-channel multipliers and shifts, every shift in [-31, 0] and
+ * add0 = add1 = 0. */
+static void rows(const int8_t *x0, const int8_t *x1, int32_t add0, int32_t add1,
+                 const int8_t *w, int32_t depth, int32_t n,
+                 const int32_t *bias_eff, const mote_requant_ch *rq, int32_t zo,
+                 int32_t lo, int32_t hi, int8_t *o0, int8_t *o1, int simple) {
   /* Everything the loops need in locals: the int8 stores below may alias
    * any memory, locals they cannot. */
   const int32_t *const mult = rq->mult;
@@ -156,8 +158,7 @@ void mote_mve_rows_s8(const int8_t *x0, const int8_t *x1, int32_t add0,
   const int32_t full = n & ~(int32_t)3;
   int32_t c = 0;
   int32x4_t s0, s1;
-  if (mult && shift && add0 == 0 && add1 == 0 &&
-      mote_mve_shifts_simple(rq, n)) {
+  if (simple) {
     /* Per-channel, shifts in [-31, 0], no run-time term: the common
      * case, fewest instructions per group of four channels. */
     const int8_t *wc = w;
@@ -210,6 +211,22 @@ void mote_mve_rows_s8(const int8_t *x0, const int8_t *x1, int32_t add0,
       vstrbq_p_s32(o0 + c, mote_mve_requant(vaddq_n_s32(s0, add0), &r, &o), p);
     }
   }
+}
+
+/* 1 iff rows() may take its fast path. */
+static int rows_simple(const mote_requant_ch *rq, int32_t n, int32_t add0,
+                       int32_t add1) {
+  return rq->mult && rq->shift && add0 == 0 && add1 == 0 &&
+         mote_mve_shifts_simple(rq, n);
+}
+
+void mote_mve_rows_s8(const int8_t *x0, const int8_t *x1, int32_t add0,
+                      int32_t add1, const int8_t *w, int32_t depth, int32_t n,
+                      const int32_t *bias_eff, const mote_requant_ch *rq,
+                      int32_t zo, int32_t lo, int32_t hi, int8_t *o0,
+                      int8_t *o1) {
+  rows(x0, x1, add0, add1, w, depth, n, bias_eff, rq, zo, lo, hi, o0, o1,
+       rows_simple(rq, n, add0, add1));
 }
 
 int mote_conv2d_s8_mve_supported(const mote_conv_geom *g) {
@@ -271,6 +288,15 @@ static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
       continue;
     }
     const int8_t *src = img + (iy * g->in_w + ix0) * C;
+    if (g->dil_w == 1 && run <= 16) {
+      /* One predicated load of the bytes inside, the zero point
+       * elsewhere: the lanes outside read no memory. */
+      const mve_pred16_t in = vctp8q((uint32_t)(fx1 * C)) &
+                              (mve_pred16_t)~vctp8q((uint32_t)(fx0 * C));
+      vstrbq_p_s8(row, vpselq_s8(vldrbq_z_s8(src, in), zp, in),
+                  vctp8q((uint32_t)run));
+      continue;
+    }
     if (g->dil_w == 1) {
       fill_bytes(row, zp, fx0 * C);
       copy_bytes(row + fx0 * C, src + fx0 * C, (fx1 - fx0) * C);
@@ -319,6 +345,7 @@ void mote_conv2d_s8_mve(const mote_conv_geom *g, const mote_conv_q_params *p,
   const int32_t total = g->batches * g->out_h * g->out_w;
   const int32_t K = depth_of(g), n = g->out_c;
   const int8x16_t zp = vdupq_n_s8((int8_t)-p->input_offset);
+  const int simple = rows_simple(&p->rq, n, 0, 0);
   px_pos q = {0, 0, 0};
   int32_t i;
   for (i = 0; i < total; i += 2) {
@@ -328,9 +355,8 @@ void mote_conv2d_s8_mve(const mote_conv_geom *g, const mote_conv_q_params *p,
       x1 = row_of(g, input, &q, zp, scratch + K);
       px_next(g, &q);
     }
-    mote_mve_rows_s8(x0, x1, 0, 0, filter, K, n, bias_eff, &p->rq,
-                     p->output_offset, p->act_min, p->act_max, output + i * n,
-                     output + (i + 1) * n);
+    rows(x0, x1, 0, 0, filter, K, n, bias_eff, &p->rq, p->output_offset,
+         p->act_min, p->act_max, output + i * n, output + (i + 1) * n, simple);
   }
 }
 
