@@ -10,7 +10,8 @@
 **  - ADD (same shape, broadcast rows, scalars) and AVERAGE/MAX_POOL_2D.
 ** Zero points over the full range, per-channel or per-tensor multipliers
 ** (extreme ones too), biases up to the int32 range (wrap-around), random
-** activation clamps. The bias is folded with the kernel's prepare-time
+** activation clamps; half the cases keep every shift <= 0, the fast
+** paths. The bias is folded with the kernel's prepare-time
 ** function first, as the ops do. Exits 0 only if every byte matches (and
 ** fails when the core has no MVE). */
 #include <stddef.h>
@@ -108,9 +109,10 @@ static void rand_q(mote_conv_q_params *p, int32_t ch) {
   const int per_channel = rnd(0, 3) != 0;
   const int extreme = rnd(0, 7) == 0; /* any multiplier, shifts -31..30 */
   const int huge = rnd(0, 7) == 0;
+  const int32_t smax = rnd(0, 1); /* 0: every shift <= 0 (fast paths) */
   for (int32_t c = 0; c < ch; c++) {
     mult_buf[c] = rnd(1 << 30, 0x7FFFFFFF);
-    shift_buf[c] = (int8_t)rnd(-20, 1);
+    shift_buf[c] = (int8_t)rnd(-20, smax);
     if (extreme) {
       uint32_t m = next();
       mult_buf[c] = rnd(0, 7) == 0 ? INT32_MIN : (int32_t)m;

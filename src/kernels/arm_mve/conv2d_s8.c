@@ -29,75 +29,195 @@ void mote_mve_fold_rows(int32_t rows, int32_t depth, const int8_t *w,
   }
 }
 
-/* Two activation rows x two weight rows: nblk full 16-byte steps, then
- * the tail step under predicate pt when tail is set. */
-static inline __attribute__((always_inline)) void dot22(
-    const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1,
-    int32_t nblk, int tail, mve_pred16_t pt, int32_t *r) {
-  int32_t a = 0, b = 0, c = 0, d = 0, i;
-  for (i = 0; i < nblk; i++) {
-    const int8x16_t xa = vldrbq_s8(x0), xb = vldrbq_s8(x1);
-    const int8x16_t wa = vldrbq_s8(w0), wb = vldrbq_s8(w1);
-    a = vmladavaq_s8(a, xa, wa);
-    b = vmladavaq_s8(b, xa, wb);
-    c = vmladavaq_s8(c, xb, wa);
-    d = vmladavaq_s8(d, xb, wb);
-    x0 += 16;
-    x1 += 16;
-    w0 += 16;
-    w1 += 16;
-  }
-  if (tail) {
-    const int8x16_t xa = vldrbq_z_s8(x0, pt), xb = vldrbq_z_s8(x1, pt);
-    const int8x16_t wa = vldrbq_z_s8(w0, pt), wb = vldrbq_z_s8(w1, pt);
-    a = vmladavaq_s8(a, xa, wa);
-    b = vmladavaq_s8(b, xa, wb);
-    c = vmladavaq_s8(c, xb, wa);
-    d = vmladavaq_s8(d, xb, wb);
-  }
-  r[0] = a; /* row 0: lanes 0, 1; row 1: lanes 4, 5 of a t[8] */
-  r[1] = b;
-  r[4] = c;
-  r[5] = d;
-}
+/*
+** The dot-product blocks, in inline assembly: GCC keeps neither the four
+** scalar accumulators nor the pointers of a C version in registers across
+** the loop (MVE has eight vector registers; VMLADAVA needs even-numbered
+** scalar accumulators). Each runs a tail-predicated low-overhead loop
+** (DLSTP.8/LETP: the last step of a depth that is not a multiple of 16
+** loads and multiplies only the lanes left), starts its accumulators from
+** the folded bias and moves them into vector lanes (VMOV.32; the
+** two-register form VMOV Qd[2], Qd[0], Rt, Rt2 is left out: GNU as
+** and QEMU disagree with LLVM on which register lands in which lane).
+*/
 
-/* One activation row x four weight rows (as dot22). */
-static inline __attribute__((always_inline)) void dot14(
+/* One activation row x against four weight rows w0..w3 of depth K:
+ * lane j = b[j] + x . wj. b: four readable biases. */
+static inline __attribute__((always_inline)) int32x4_t dot14(
     const int8_t *x, const int8_t *w0, const int8_t *w1, const int8_t *w2,
-    const int8_t *w3, int32_t nblk, int tail, mve_pred16_t pt, int32_t *r) {
-  int32_t a = 0, b = 0, c = 0, d = 0, i;
-  for (i = 0; i < nblk; i++) {
-    const int8x16_t xv = vldrbq_s8(x);
-    a = vmladavaq_s8(a, xv, vldrbq_s8(w0));
-    b = vmladavaq_s8(b, xv, vldrbq_s8(w1));
-    c = vmladavaq_s8(c, xv, vldrbq_s8(w2));
-    d = vmladavaq_s8(d, xv, vldrbq_s8(w3));
-    x += 16;
-    w0 += 16;
-    w1 += 16;
-    w2 += 16;
-    w3 += 16;
-  }
-  if (tail) {
-    const int8x16_t xv = vldrbq_z_s8(x, pt);
-    a = vmladavaq_s8(a, xv, vldrbq_z_s8(w0, pt));
-    b = vmladavaq_s8(b, xv, vldrbq_z_s8(w1, pt));
-    c = vmladavaq_s8(c, xv, vldrbq_z_s8(w2, pt));
-    d = vmladavaq_s8(d, xv, vldrbq_z_s8(w3, pt));
-  }
-  r[0] = a;
-  r[1] = b;
-  r[2] = c;
-  r[3] = d;
+    const int8_t *w3, int32_t K, const int32_t *b) {
+  register int32_t a __asm__("r6"), e __asm__("r8"), f __asm__("r10"),
+      d __asm__("r12");
+  int32x4_t v;
+  __asm__ volatile(
+      "ldrd %[a], %[e], [%[b]]\n\t"
+      "ldrd %[f], %[d], [%[b], #8]\n\t"
+      "dlstp.8 lr, %[k]\n"
+      "1:\n\t"
+      "vldrb.8 q0, [%[x]], #16\n\t"
+      "vldrb.8 q1, [%[w0]], #16\n\t"
+      "vmladava.s8 %[a], q0, q1\n\t"
+      "vldrb.8 q1, [%[w1]], #16\n\t"
+      "vmladava.s8 %[e], q0, q1\n\t"
+      "vldrb.8 q1, [%[w2]], #16\n\t"
+      "vmladava.s8 %[f], q0, q1\n\t"
+      "vldrb.8 q1, [%[w3]], #16\n\t"
+      "vmladava.s8 %[d], q0, q1\n\t"
+      "letp lr, 1b\n\t"
+      "vmov.32 %q[v][2], %[f]\n\t"
+      "vmov.32 %q[v][0], %[a]\n\t"
+      "vmov.32 %q[v][3], %[d]\n\t"
+      "vmov.32 %q[v][1], %[e]"
+      : [a] "=&r"(a), [e] "=&r"(e), [f] "=&r"(f), [d] "=&r"(d), [v] "=&w"(v),
+        [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3)
+      : [k] "r"(K), [b] "r"(b)
+      : "q0", "q1", "lr", "memory");
+  return v;
 }
 
-/* Requantized sums t[0..3] (+ bias b) of channels c..c+3 to o. */
-static inline __attribute__((always_inline)) void put4(
-    int8_t *o, const int32_t *t, int32x4_t b, int32_t add, int32x4_t m,
-    int32x4_t rt, int32_t zo, int32_t lo, int32_t hi) {
-  vstrbq_s32(
-      o, mote_mve_requant_r(vaddq_s32(vldrwq_s32(t), vaddq_n_s32(b, add)), m,
-                            rt, zo, lo, hi));
+/* Two activation rows x0, x1 against four weight rows w, w + K, w + 2K,
+ * w + 3K (as dot14): *s0 and *s1 get the four sums of each row. Two
+ * passes of two weight rows each (channels 0 and 2, then 1 and 3),
+ * sharing every load between two VMLADAVA; K rounded up to a multiple
+ * of 16 (in LR between the passes) rewinds the activation rows and the
+ * weight rows step back by its excess over K onto the next row. */
+static inline __attribute__((always_inline)) void dot24(
+    const int8_t *x0, const int8_t *x1, const int8_t *w, int32_t K,
+    const int32_t *b, int32x4_t *s0, int32x4_t *s1) {
+  register int32_t a __asm__("r6"), e __asm__("r8"), f __asm__("r10"),
+      d __asm__("r12");
+  const int8_t *w2 = w + 2 * K;
+  const int32_t back = ((K + 15) & ~(int32_t)15) - K;
+  int32x4_t v0, v1;
+  __asm__ volatile(
+      "ldr %[a], [%[b]]\n\t"
+      "ldr %[e], [%[b], #8]\n\t"
+      "mov %[f], %[a]\n\t"
+      "mov %[d], %[e]\n\t"
+      "dlstp.8 lr, %[k]\n"
+      "1:\n\t"
+      "vldrb.8 q0, [%[x0]], #16\n\t"
+      "vldrb.8 q1, [%[w0]], #16\n\t"
+      "vmladava.s8 %[a], q0, q1\n\t"
+      "vldrb.8 q2, [%[w2]], #16\n\t"
+      "vmladava.s8 %[e], q0, q2\n\t"
+      "vldrb.8 q0, [%[x1]], #16\n\t"
+      "vmladava.s8 %[f], q0, q1\n\t"
+      "vmladava.s8 %[d], q0, q2\n\t"
+      "letp lr, 1b\n\t"
+      "vmov.32 %q[v0][2], %[e]\n\t"
+      "vmov.32 %q[v0][0], %[a]\n\t"
+      "vmov.32 %q[v1][2], %[d]\n\t"
+      "vmov.32 %q[v1][0], %[f]\n\t"
+      "adds lr, %[k], #15\n\t"
+      "bic lr, lr, #15\n\t"
+      "subs %[x0], %[x0], lr\n\t"
+      "subs %[x1], %[x1], lr\n\t"
+      "subs %[w0], %[w0], %[back]\n\t"
+      "subs %[w2], %[w2], %[back]\n\t"
+      "ldr %[a], [%[b], #4]\n\t"
+      "ldr %[e], [%[b], #12]\n\t"
+      "mov %[f], %[a]\n\t"
+      "mov %[d], %[e]\n\t"
+      "dlstp.8 lr, %[k]\n"
+      "1:\n\t"
+      "vldrb.8 q0, [%[x0]], #16\n\t"
+      "vldrb.8 q1, [%[w0]], #16\n\t"
+      "vmladava.s8 %[a], q0, q1\n\t"
+      "vldrb.8 q2, [%[w2]], #16\n\t"
+      "vmladava.s8 %[e], q0, q2\n\t"
+      "vldrb.8 q0, [%[x1]], #16\n\t"
+      "vmladava.s8 %[f], q0, q1\n\t"
+      "vmladava.s8 %[d], q0, q2\n\t"
+      "letp lr, 1b\n\t"
+      "vmov.32 %q[v0][3], %[e]\n\t"
+      "vmov.32 %q[v0][1], %[a]\n\t"
+      "vmov.32 %q[v1][3], %[d]\n\t"
+      "vmov.32 %q[v1][1], %[f]"
+      : [a] "=&r"(a), [e] "=&r"(e), [f] "=&r"(f), [d] "=&r"(d), [v0] "=&w"(v0),
+        [v1] "=&w"(v1), [x0] "+r"(x0), [x1] "+r"(x1), [w0] "+r"(w),
+        [w2] "+r"(w2)
+      : [k] "r"(K), [back] "r"(back), [b] "r"(b)
+      : "q0", "q1", "q2", "lr", "memory", "cc");
+  *s0 = v0;
+  *s1 = v1;
+}
+
+/* mote_mve_rows_s8 with the shift test done by the caller: simple = 1 iff
+ * per-channel multipliers and shifts, every shift in [-31, 0] and
+ * add0 = add1 = 0. */
+static void rows(const int8_t *x0, const int8_t *x1, int32_t add0, int32_t add1,
+                 const int8_t *w, int32_t depth, int32_t n,
+                 const int32_t *bias_eff, const mote_requant_ch *rq, int32_t zo,
+                 int32_t lo, int32_t hi, int8_t *o0, int8_t *o1, int simple) {
+  /* Everything the loops need in locals: the int8 stores below may alias
+   * any memory, locals they cannot. */
+  const int32_t *const mult = rq->mult;
+  const int8_t *const shift = rq->shift;
+  const int32_t K = depth;
+  const int32_t full = n & ~(int32_t)3;
+  int32_t c = 0;
+  int32x4_t s0, s1;
+  if (simple) {
+    /* Per-channel, shifts in [-31, 0], no run-time term: the common
+     * case, fewest instructions per group of four channels. */
+    const int8_t *wc = w;
+    for (; c < full; c += 4, wc += 4 * K) {
+      const int32x4_t m = vldrwq_s32(mult + c);
+      const int32x4_t rt = vldrbq_s32(shift + c);
+      if (x1) {
+        dot24(x0, x1, wc, K, bias_eff + c, &s0, &s1);
+        vstrbq_s32(o0 + c, mote_mve_requant_r(s0, m, rt, zo, lo, hi));
+        vstrbq_s32(o1 + c, mote_mve_requant_r(s1, m, rt, zo, lo, hi));
+      } else {
+        s0 = dot14(x0, wc, wc + K, wc + 2 * K, wc + 3 * K, K, bias_eff + c);
+        vstrbq_s32(o0 + c, mote_mve_requant_r(s0, m, rt, zo, lo, hi));
+      }
+    }
+  }
+  if (c < n) {
+    const mote_mve_out o = mote_mve_out_of(zo, lo, hi);
+    const mote_mve_rq4 r0 =
+        mote_mve_rq4_make(vdupq_n_s32(rq->mult0), vdupq_n_s32(rq->shift0));
+    int32_t bt[4];
+    for (; c < n; c += 4) {
+      const int32_t left = n - c; /* rows past n repeat row c */
+      const int8_t *w0 = w + c * K;
+      const int8_t *w1 = left > 1 ? w0 + K : w0;
+      const int8_t *w2 = left > 2 ? w0 + 2 * K : w0;
+      const int8_t *w3 = left > 3 ? w0 + 3 * K : w0;
+      const mve_pred16_t p = vctp32q((uint32_t)(left < 4 ? left : 4));
+      const int32_t *b = bias_eff + c;
+      mote_mve_rq4 r;
+      if (c < full) {
+        r = (mult || shift) ? mote_mve_rq4_of(rq, c) : r0;
+      } else {
+        r = mote_mve_rq4_tail(rq, c, left);
+        vstrwq_s32(bt, vldrwq_z_s32(bias_eff + c, p));
+        b = bt;
+      }
+      if (x1) {
+        if (c < full) {
+          dot24(x0, x1, w0, K, b, &s0, &s1);
+        } else { /* the rows read must exist: one pixel at a time */
+          s0 = dot14(x0, w0, w1, w2, w3, K, b);
+          s1 = dot14(x1, w0, w1, w2, w3, K, b);
+        }
+        vstrbq_p_s32(o1 + c, mote_mve_requant(vaddq_n_s32(s1, add1), &r, &o),
+                     p);
+      } else {
+        s0 = dot14(x0, w0, w1, w2, w3, K, b);
+      }
+      vstrbq_p_s32(o0 + c, mote_mve_requant(vaddq_n_s32(s0, add0), &r, &o), p);
+    }
+  }
+}
+
+/* 1 iff rows() may take its fast path. */
+static int rows_simple(const mote_requant_ch *rq, int32_t n, int32_t add0,
+                       int32_t add1) {
+  return rq->mult && rq->shift && add0 == 0 && add1 == 0 &&
+         mote_mve_shifts_simple(rq, n);
 }
 
 void mote_mve_rows_s8(const int8_t *x0, const int8_t *x1, int32_t add0,
@@ -105,76 +225,8 @@ void mote_mve_rows_s8(const int8_t *x0, const int8_t *x1, int32_t add0,
                       const int32_t *bias_eff, const mote_requant_ch *rq,
                       int32_t zo, int32_t lo, int32_t hi, int8_t *o0,
                       int8_t *o1) {
-  /* Everything the loops need in locals: the int8 stores below may alias
-   * any memory, locals they cannot. */
-  const int32_t *const mult = rq->mult;
-  const int8_t *const shift = rq->shift;
-  const int32_t nblk = depth >> 4;
-  const int tail = (depth & 15) != 0;
-  const mve_pred16_t pt = vctp8q((uint32_t)(depth & 15));
-  int32_t c = 0;
-  int32_t t[8];
-  const int simple = mult && shift && mote_mve_shifts_simple(rq, n);
-  if (simple) {
-    /* Per-channel, shifts in [-31, 0]: the common case, fewest
-     * instructions per group of four channels. */
-    const int32_t full = n & ~(int32_t)3;
-    const int8_t *wc = w;
-    for (; c < full; c += 4, wc += 4 * depth) {
-      const int32x4_t m = vldrwq_s32(mult + c);
-      const int32x4_t rt = vldrbq_s32(shift + c);
-      const int32x4_t b = vldrwq_s32(bias_eff + c);
-      if (x1) {
-        dot22(x0, x1, wc, wc + depth, nblk, tail, pt, t);
-        dot22(x0, x1, wc + 2 * depth, wc + 3 * depth, nblk, tail, pt, t + 2);
-        put4(o0 + c, t, b, add0, m, rt, zo, lo, hi);
-        put4(o1 + c, t + 4, b, add1, m, rt, zo, lo, hi);
-      } else {
-        dot14(x0, wc, wc + depth, wc + 2 * depth, wc + 3 * depth, nblk, tail,
-              pt, t);
-        put4(o0 + c, t, b, add0, m, rt, zo, lo, hi);
-      }
-    }
-  }
-  {
-    const mote_mve_out o = mote_mve_out_of(zo, lo, hi);
-    const mote_mve_rq4 r0 =
-        mote_mve_rq4_make(vdupq_n_s32(rq->mult0), vdupq_n_s32(rq->shift0));
-    const int32_t full = n & ~(int32_t)3;
-    for (; c < n; c += 4) {
-      const int32_t left = n - c; /* rows past n repeat row c */
-      const int8_t *w0 = w + c * depth;
-      const int8_t *w1 = left > 1 ? w0 + depth : w0;
-      const int8_t *w2 = left > 2 ? w0 + 2 * depth : w0;
-      const int8_t *w3 = left > 3 ? w0 + 3 * depth : w0;
-      const mve_pred16_t p = vctp32q((uint32_t)(left < 4 ? left : 4));
-      mote_mve_rq4 r;
-      int32x4_t b;
-      if (x1) {
-        dot22(x0, x1, w0, w1, nblk, tail, pt, t);
-        dot22(x0, x1, w2, w3, nblk, tail, pt, t + 2);
-      } else {
-        dot14(x0, w0, w1, w2, w3, nblk, tail, pt, t);
-      }
-      if (c < full) {
-        r = (mult || shift) ? mote_mve_rq4_of(rq, c) : r0;
-        b = vldrwq_s32(bias_eff + c);
-      } else {
-        r = mote_mve_rq4_tail(rq, c, left);
-        b = vldrwq_z_s32(bias_eff + c, p);
-      }
-      vstrbq_p_s32(o0 + c,
-                   mote_mve_requant(
-                       vaddq_s32(vldrwq_s32(t), vaddq_n_s32(b, add0)), &r, &o),
-                   p);
-      if (x1)
-        vstrbq_p_s32(
-            o1 + c,
-            mote_mve_requant(vaddq_s32(vldrwq_s32(t + 4), vaddq_n_s32(b, add1)),
-                             &r, &o),
-            p);
-    }
-  }
+  rows(x0, x1, add0, add1, w, depth, n, bias_eff, rq, zo, lo, hi, o0, o1,
+       rows_simple(rq, n, add0, add1));
 }
 
 int mote_conv2d_s8_mve_supported(const mote_conv_geom *g) {
@@ -224,8 +276,11 @@ static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
   const int32_t C = g->in_c, run = g->filt_w * C;
   const int32_t iy0 = oy * g->stride_h - g->pad_h;
   const int32_t ix0 = ox * g->stride_w - g->pad_w;
-  const int whole = g->dil_w == 1 && ix0 >= 0 && ix0 + g->filt_w <= g->in_w;
-  int32_t fy, fx;
+  int32_t fy, fx, fx0 = 0, fx1 = g->filt_w;
+  if (g->dil_w == 1) { /* taps fx0..fx1-1 inside: one run */
+    if (ix0 < 0) fx0 = -ix0 < g->filt_w ? -ix0 : g->filt_w;
+    if (ix0 + fx1 > g->in_w) fx1 = g->in_w - ix0 > fx0 ? g->in_w - ix0 : fx0;
+  }
   for (fy = 0; fy < g->filt_h; fy++, row += run) {
     const int32_t iy = iy0 + g->dil_h * fy;
     if (iy < 0 || iy >= g->in_h) {
@@ -233,8 +288,19 @@ static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
       continue;
     }
     const int8_t *src = img + (iy * g->in_w + ix0) * C;
-    if (whole) {
-      copy_bytes(row, src, run);
+    if (g->dil_w == 1 && run <= 16) {
+      /* One predicated load of the bytes inside, the zero point
+       * elsewhere: the lanes outside read no memory. */
+      const mve_pred16_t in = vctp8q((uint32_t)(fx1 * C)) &
+                              (mve_pred16_t)~vctp8q((uint32_t)(fx0 * C));
+      vstrbq_p_s8(row, vpselq_s8(vldrbq_z_s8(src, in), zp, in),
+                  vctp8q((uint32_t)run));
+      continue;
+    }
+    if (g->dil_w == 1) {
+      fill_bytes(row, zp, fx0 * C);
+      copy_bytes(row + fx0 * C, src + fx0 * C, (fx1 - fx0) * C);
+      fill_bytes(row + fx1 * C, zp, run - fx1 * C);
       continue;
     }
     for (fx = 0; fx < g->filt_w; fx++) {
@@ -247,18 +313,28 @@ static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
   }
 }
 
-/* Input pixel of output pixel i (in place) or its gathered row. */
+/* An output pixel's position, stepped along without divisions. */
+typedef struct px_pos {
+  int32_t b, oy, ox;
+} px_pos;
+
+static inline void px_next(const mote_conv_geom *g, px_pos *q) {
+  if (++q->ox < g->out_w) return;
+  q->ox = 0;
+  if (++q->oy < g->out_h) return;
+  q->oy = 0;
+  q->b++;
+}
+
+/* Input pixel of output pixel q (in place) or its gathered row. */
 static const int8_t *row_of(const mote_conv_geom *g, const int8_t *input,
-                            int32_t i, int8x16_t zp, int8_t *buf) {
-  const int32_t per_img = g->out_h * g->out_w;
-  const int32_t b = i / per_img, r = i - b * per_img;
-  const int32_t oy = r / g->out_w, ox = r - oy * g->out_w;
-  const int8_t *img = input + b * g->in_h * g->in_w * g->in_c;
+                            const px_pos *q, int8x16_t zp, int8_t *buf) {
+  const int8_t *img = input + q->b * g->in_h * g->in_w * g->in_c;
   if (in_place(g))
-    return img + ((oy * g->stride_h - g->pad_h) * g->in_w + ox * g->stride_w -
-                  g->pad_w) *
+    return img + ((q->oy * g->stride_h - g->pad_h) * g->in_w +
+                  q->ox * g->stride_w - g->pad_w) *
                      g->in_c;
-  gather(g, img, oy, ox, zp, buf);
+  gather(g, img, q->oy, q->ox, zp, buf);
   return buf;
 }
 
@@ -269,14 +345,18 @@ void mote_conv2d_s8_mve(const mote_conv_geom *g, const mote_conv_q_params *p,
   const int32_t total = g->batches * g->out_h * g->out_w;
   const int32_t K = depth_of(g), n = g->out_c;
   const int8x16_t zp = vdupq_n_s8((int8_t)-p->input_offset);
+  const int simple = rows_simple(&p->rq, n, 0, 0);
+  px_pos q = {0, 0, 0};
   int32_t i;
   for (i = 0; i < total; i += 2) {
-    const int8_t *x0 = row_of(g, input, i, zp, scratch);
-    const int8_t *x1 =
-        i + 1 < total ? row_of(g, input, i + 1, zp, scratch + K) : NULL;
-    mote_mve_rows_s8(x0, x1, 0, 0, filter, K, n, bias_eff, &p->rq,
-                     p->output_offset, p->act_min, p->act_max, output + i * n,
-                     output + (i + 1) * n);
+    const int8_t *x0 = row_of(g, input, &q, zp, scratch), *x1 = NULL;
+    px_next(g, &q);
+    if (i + 1 < total) {
+      x1 = row_of(g, input, &q, zp, scratch + K);
+      px_next(g, &q);
+    }
+    rows(x0, x1, 0, 0, filter, K, n, bias_eff, &p->rq, p->output_offset,
+         p->act_min, p->act_max, output + i * n, output + (i + 1) * n, simple);
   }
 }
 
