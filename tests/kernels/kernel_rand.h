@@ -14,16 +14,7 @@
 
 #include "kernels/mote_requant.h"
 
-static uint64_t rng = 0x6d6f7465u; /* "mote" */
-
-static uint32_t next(void) {
-  rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-  return (uint32_t)(rng >> 32);
-}
-/* Uniform in [lo, hi]. */
-static int32_t uni(int32_t lo, int32_t hi) {
-  return lo + (int32_t)(next() % (uint32_t)(hi - lo + 1));
-}
+#include "test_rng.h"
 
 static void fill_s8(int8_t *p, size_t n) {
   for (size_t i = 0; i < n; i++) p[i] = (int8_t)uni(-128, 127);

@@ -28,16 +28,8 @@
 
 int avx512_requant_check(uint64_t *state, long iterations);
 
-static uint64_t rng = 0x6477353132u; /* "dw512" */
-
-static uint32_t next(void) {
-  rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-  return (uint32_t)(rng >> 32);
-}
-/* Uniform in [lo, hi]. */
-static int32_t uni(int32_t lo, int32_t hi) {
-  return lo + (int32_t)(next() % (uint32_t)(hi - lo + 1));
-}
+#define MOTE_TEST_SEED 0x6477353132u /* "dw512" */
+#include "test_rng.h"
 
 static void fill_s8(int8_t *p, size_t n) {
   int rails = uni(0, 7) == 0; /* sums and maxima at the rails */
