@@ -158,34 +158,27 @@ static void plane_row(const mote_conv_geom *g, const int8_t *img, int32_t iy,
 
 /* One channel of a group: the filter as 16-bit pairs (w[0] = (w00, w01),
  * w[1] = (w10, w11), w[2] = (w20, w21), w[3] = (w02, w12), w[4] = w22),
- * the bias and the requantization (fast case: k = 2^30 + 2^(30+e) +
- * zo * 2^(31+e) as klo + 2^32 khi, the output offset folded in; sh = -1:
- * general case, rq used). */
+ * the bias and the requantization with the output offset folded in
+ * (mote_dsp_rqw_fill_zo; t.sh = -1: general case). */
 typedef struct dw_ch {
-  int32_t w[5], bias, qm, sh;
-  uint32_t klo;
-  int32_t khi;
-  mote_dsp_rq rq;
+  int32_t w[5], bias;
+  mote_dsp_rqw t;
 } dw_ch;
 
 static void dw_ch_of(dw_ch *d, const int8_t *fp, int32_t C, const int32_t *bias,
                      const mote_conv_q_params *p, int32_t c) {
+  mote_requant_ch one;
   d->w[0] = (int32_t)(uint16_t)fp[0] | ((int32_t)fp[C] << 16);
   d->w[1] = (int32_t)(uint16_t)fp[3 * C] | ((int32_t)fp[4 * C] << 16);
   d->w[2] = (int32_t)(uint16_t)fp[6 * C] | ((int32_t)fp[7 * C] << 16);
   d->w[3] = (int32_t)(uint16_t)fp[2 * C] | ((int32_t)fp[5 * C] << 16);
   d->w[4] = fp[8 * C];
   d->bias = bias ? bias[c] : 0;
-  d->rq = mote_dsp_rq_of(&p->rq, c);
-  d->qm = d->rq.qm;
-  /* Fold zo * 2^(32+sh) into k while |P + k| stays below 2^63 (sh <= 22:
-   * |P| < 2^62, |k| <= 2^61, zo * 2^54 < 2^61). */
-  d->sh = d->rq.fast && d->rq.sh <= 22 ? d->rq.sh : -1;
-  const int64_t k = d->sh < 0 ? 0
-                              : d->rq.k + (int64_t)p->output_offset *
-                                              ((int64_t)1 << (32 + d->sh));
-  d->klo = (uint32_t)(uint64_t)k;
-  d->khi = (int32_t)(k >> 32);
+  one.mult = NULL;
+  one.shift = NULL;
+  one.mult0 = mote_requant_mult(&p->rq, c);
+  one.shift0 = mote_requant_shift(&p->rq, c);
+  (void)mote_dsp_rqw_fill_zo(&d->t, &one, 1, p->output_offset);
 }
 
 /* The int32 sums of one output row of one channel: planes r0..r2 (the
@@ -255,38 +248,26 @@ static inline __attribute__((always_inline)) void row_sums(
   }
 }
 
-/* Requantize n >= 1 sums into out (stride C) with channel d's constants. */
+/* Requantize n >= 1 sums into out (stride C) with channel c's
+ * constants. */
 static inline __attribute__((always_inline)) void row_out(
-    const dw_ch *d, const int32_t *acc, int32_t n, int8_t *out, int32_t C,
-    int32_t zo, int32_t lo, int32_t hi) {
+    const dw_ch *d, const mote_conv_q_params *p, int32_t c, const int32_t *acc,
+    int32_t n, int8_t *out, int32_t C, int32_t lo, int32_t hi) {
   const int32_t *end = acc + n;
-  if (d->sh >= 0) {
-    const uint32_t klo = d->klo;
-    const int32_t khi = d->khi, qm = d->qm, sh = d->sh;
-    const int full = lo == -128 && hi == 127;
+  if (d->t.sh < 0) {
     do {
-      const int32_t a = *acc++;
-      int32_t l, h, sg;
-      /* (klo, khi) + (a < 0 ? -2^31 : 0) + a * qm, high word >> sh. */
-      __asm__(
-          "asr %[sg], %[a], #31\n\t"
-          "adds %[l], %[klo], %[sg], lsl #31\n\t"
-          "adc %[h], %[khi], %[sg]\n\t"
-          "smlal %[l], %[h], %[a], %[qm]\n\t"
-          : [l] "=&r"(l), [h] "=&r"(h), [sg] "=&r"(sg)
-          : [a] "r"(a), [klo] "r"(klo), [khi] "r"(khi), [qm] "r"(qm)
-          : "cc");
-      int32_t v = h >> sh;
-      if (full)
-        __asm__("ssat %0, #8, %1" : "=r"(v) : "r"(v));
-      else
-        v = v < lo ? lo : (v > hi ? hi : v);
-      *out = (int8_t)v;
+      *out = mote_dsp_requant(*acc++, &p->rq, c, p->output_offset, lo, hi);
+      out += C;
+    } while (acc < end);
+  } else if (lo == -128 && hi == 127) {
+    do {
+      *out = (int8_t)mote_dsp_ssat8(mote_dsp_rqw_fast(&d->t, *acc++));
       out += C;
     } while (acc < end);
   } else {
     do {
-      *out = mote_dsp_rq_apply(&d->rq, *acc++, zo, lo, hi);
+      const int32_t v = mote_dsp_rqw_fast(&d->t, *acc++);
+      *out = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
       out += C;
     } while (acc < end);
   }
@@ -301,7 +282,7 @@ static void dw3x3_planar(const mote_conv_geom *g, const mote_conv_q_params *p,
   const int32_t C = g->out_c, s = g->stride_w;
   const int32_t ow2 = (g->out_w + 1) & ~(int32_t)1;
   const int32_t wp = s == 1 ? ow2 + 2 : 2 * ow2 + 2;
-  const int32_t lo = p->act_min, hi = p->act_max, zo = p->output_offset;
+  const int32_t lo = p->act_min, hi = p->act_max;
   int32_t *acc = (int32_t *)(void *)(scratch + 12 * wp);
   /* Columns inside the image: [i0, i1); the others stay 0. */
   const int32_t i0 = g->pad_w < 0 ? 0 : (g->pad_w > wp ? wp : g->pad_w);
@@ -336,7 +317,7 @@ static void dw3x3_planar(const mote_conv_geom *g, const mote_conv_q_params *p,
         for (j = 0; j < n; j++) {
           row_sums(rows[0] + j * wp, rows[1] + j * wp, rows[2] + j * wp, &ch[j],
                    s, ow2, acc);
-          row_out(&ch[j], acc, g->out_w, orow + j, C, zo, lo, hi);
+          row_out(&ch[j], p, c + j, acc, g->out_w, orow + j, C, lo, hi);
         }
       }
     }
