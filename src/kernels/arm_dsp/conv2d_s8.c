@@ -229,12 +229,61 @@ static inline __attribute__((always_inline)) void mat2_fast(
 #undef MOTE_DSP_PUT
 }
 
+/*
+** mat2_fast for K % 4 == 0 with a bias and an even channel count (every
+** 1x1 and most other layers): the walk is pointers only (the second
+** weight row ends where the next pair starts, outputs, bias and
+** requantization words advance by 2), so little stays live across the
+** assembly block beside them.
+*/
+static inline __attribute__((always_inline)) void mat2_slim(
+    const mote_conv_geom *g, const int8_t *filter, const int32_t *bias,
+    const int16_t *cols, const mote_dsp_rqw *t, int8_t *pa, int8_t *pb,
+    int32_t lo, int32_t hi, const int full) {
+  const int32_t K = depth(g), n4 = K >> 2;
+  const int32_t *cw = (const int32_t *)(const void *)cols;
+  const int8_t *w0 = filter;
+  const int8_t *const wend = filter + g->out_c * K;
+  int32_t v;
+#define MOTE_DSP_PUT(dst, x)               \
+  do {                                     \
+    v = (x);                               \
+    if (full)                              \
+      v = mote_dsp_ssat8(v);               \
+    else                                   \
+      v = v < lo ? lo : (v > hi ? hi : v); \
+    (dst) = (int8_t)v;                     \
+  } while (0)
+  do {
+    const int8_t *w1 = w0 + K;
+    const int32_t *c = cw;
+    int32_t acc[4];
+    acc[0] = acc[1] = bias[0];
+    acc[2] = acc[3] = bias[1];
+    bias += 2;
+    dot2x2(&w0, &w1, &c, n4, acc);
+    w0 = w1;
+    MOTE_DSP_PUT(pa[0], mote_dsp_rqw_fast(t, acc[0]));
+    MOTE_DSP_PUT(pb[0], mote_dsp_rqw_fast(t, acc[1]));
+    MOTE_DSP_PUT(pa[1], mote_dsp_rqw_fast(t + 1, acc[2]));
+    MOTE_DSP_PUT(pb[1], mote_dsp_rqw_fast(t + 1, acc[3]));
+    pa += 2;
+    pb += 2;
+    t += 2;
+  } while (w0 < wend);
+#undef MOTE_DSP_PUT
+}
+
 /* The two instances of mat2_fast. */
 static void mat2_full(const mote_conv_geom *g, const mote_conv_q_params *p,
                       const int8_t *filter, const int32_t *bias,
                       const int16_t *cols, const mote_dsp_rqw *rqw, int8_t *oa,
                       int8_t *ob) {
-  mat2_fast(g, p, filter, bias, cols, rqw, oa, ob, 1);
+  if (bias && (depth(g) & 3) == 0 && (g->out_c & 1) == 0)
+    mat2_slim(g, filter, bias, cols, rqw, oa, ob ? ob : oa, p->act_min,
+              p->act_max, 1);
+  else
+    mat2_fast(g, p, filter, bias, cols, rqw, oa, ob, 1);
 }
 static void mat2_clamp(const mote_conv_geom *g, const mote_conv_q_params *p,
                        const int8_t *filter, const int32_t *bias,
