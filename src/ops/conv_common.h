@@ -386,6 +386,9 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   /* im2col rows of the DSP kernel, after the unpacked int4 filter. */
   if (kind == MOTE_CONV_K_S8 && !depthwise && mote_conv2d_s8_dsp_supported(&g))
     scratch = MOTE_CONV_ALIGN8(scratch) + mote_conv2d_s8_dsp_scratch(&g);
+  /* Planar rows of the depthwise 3x3 path (0 for other shapes). */
+  if (kind == MOTE_CONV_K_S8 && depthwise && mote_dwconv2d_s8_dsp_supported(&g))
+    scratch = MOTE_CONV_ALIGN8(scratch) + mote_dwconv2d_s8_dsp_scratch(&g);
 #endif
 #if defined(MOTE_HAVE_NEON)
   /* NEON int8 kernels (SDOT first: CONV_2D, and DEPTHWISE_CONV_2D of one
@@ -722,8 +725,14 @@ MOTE_OP_BODY mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
 #endif
 #if defined(MOTE_HAVE_ARM_DSP)
       if (depthwise && mote_dwconv2d_s8_dsp_supported(&g)) {
+        size_t skip =
+            tfilt.type == MOTE_INT4 ? MOTE_CONV_ALIGN8(tfilt.count) : 0;
+        int16_t *rows =
+            node->scratch && mote_dwconv2d_s8_dsp_scratch(&g)
+                ? (int16_t *)(void *)((uint8_t *)node->scratch + skip)
+                : NULL;
         mote_dwconv2d_s8_dsp(&g, &d->p.q, (const int8_t *)in, w,
-                             (const int32_t *)bias, (int8_t *)out);
+                             (const int32_t *)bias, (int8_t *)out, rows);
         return MOTE_OK;
       }
       if (!depthwise && mote_conv2d_s8_dsp_supported(&g)) {

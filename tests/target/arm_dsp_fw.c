@@ -1,7 +1,8 @@
 /* Firmware test of the Cortex-M DSP-extension kernels (src/kernels/arm_dsp/)
 ** against the reference kernels on seeded random shapes: int8 CONV_2D
 ** (1x1 and general: channels 1..67, odd sizes, strides 1/2, dilation 1/2,
-** any leading padding), DEPTHWISE_CONV_2D (3x3 and general; depth
+** any leading padding), DEPTHWISE_CONV_2D (3x3 planar with and without
+** scratch, wide rows, and general; depth
 ** multiplier 1, or 1 input channel and multiplier 2..67) and
 ** FULLY_CONNECTED, full-range zero points, per-channel or per-tensor
 ** multipliers, with and without bias. Every output byte must match; exits
@@ -128,6 +129,8 @@ static int rand_geom(mote_conv_geom *g, int depthwise) {
   g->in_w = rnd(1, 9);
   g->in_c = rnd(0, 3) == 0 ? 4 * rnd(1, 16) : rnd(1, 67);
   int shape = rnd(0, 3);
+  if (depthwise && shape == 0) shape = 1; /* 3x3 twice as often */
+  if (depthwise && shape == 1 && rnd(0, 1)) g->in_w = rnd(1, 40);
   g->filt_h = shape == 0 ? 1 : shape == 1 ? 3 : rnd(1, 5);
   g->filt_w = shape == 0 ? 1 : shape == 1 ? 3 : rnd(1, 5);
   g->out_h = rand_axis(g->in_h, g->filt_h, &g->stride_h, &g->dil_h, &g->pad_h);
@@ -173,9 +176,13 @@ static int32_t run_conv(int depthwise) {
     memset(out_ref, 0x55, sizeof out_ref);
     memset(out_dsp, 0x55, sizeof out_dsp);
     if (depthwise) {
-      if (!mote_dwconv2d_s8_dsp_supported(&g)) fail(op, cs, -1, 1, 0);
+      if (!mote_dwconv2d_s8_dsp_supported(&g) ||
+          mote_dwconv2d_s8_dsp_scratch(&g) > sizeof cols)
+        fail(op, cs, -1, 1, 0);
       mote_dwconv2d_s8_ref(&g, &p, in_buf, w_buf, bias, out_ref);
-      mote_dwconv2d_s8_dsp(&g, &p, in_buf, w_buf, bias, out_dsp);
+      /* Mostly with scratch (the planar 3x3 path where it applies). */
+      mote_dwconv2d_s8_dsp(&g, &p, in_buf, w_buf, bias, out_dsp,
+                           rnd(0, 4) == 0 ? NULL : cols);
     } else {
       if (!mote_conv2d_s8_dsp_supported(&g) ||
           mote_conv2d_s8_dsp_scratch(&g) > sizeof cols)

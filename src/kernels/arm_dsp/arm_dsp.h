@@ -36,13 +36,17 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
                         const int32_t *bias, int8_t *output, int16_t *scratch);
 
 /* DEPTHWISE_CONV_2D int8 with depth multiplier 1, or one input channel
- * and any multiplier (any filter, stride,
- * dilation, padding; 3x3 windows inside the image are unrolled). No
- * scratch. */
+ * and any multiplier (any filter, stride, dilation, padding; 3x3 windows
+ * inside the image are unrolled). mote_dwconv2d_s8_dsp_scratch(): bytes
+ * of scratch (4-byte aligned) that enable the planar 3x3 path (filter 3x3,
+ * no dilation, horizontal stride 1 or 2, multiplier 1), 0 for shapes
+ * without it; scratch may be NULL (then the general path runs). */
 int mote_dwconv2d_s8_dsp_supported(const mote_conv_geom *g);
+size_t mote_dwconv2d_s8_dsp_scratch(const mote_conv_geom *g);
 void mote_dwconv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
                           const int8_t *input, const int8_t *filter,
-                          const int32_t *bias, int8_t *output);
+                          const int32_t *bias, int8_t *output,
+                          int16_t *scratch);
 
 /* FULLY_CONNECTED int8 x int8 -> int8 (any shape, weight zero point
  * included). No scratch. */

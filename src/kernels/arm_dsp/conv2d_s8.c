@@ -155,6 +155,143 @@ static inline __attribute__((always_inline)) void dot2x2(const int8_t **pw0,
   acc[3] = a3;
 }
 
+/*
+** mat2 when every channel's requantization is in the folded fast case
+** (mote_dsp_rqw_fill_zo): the four sums of a block are requantized inline
+** from the channel words, saturated by SSAT when the clamp is the full
+** int8 range (full, a constant in each copy), else clamped to [lo, hi].
+*/
+static inline __attribute__((always_inline)) void mat2_fast(
+    const mote_conv_geom *g, const mote_conv_q_params *p, const int8_t *filter,
+    const int32_t *bias, const int16_t *cols, const mote_dsp_rqw *rqw,
+    int8_t *oa, int8_t *ob, const int full) {
+  const int32_t K = depth(g);
+  const int32_t k4 = K & ~(int32_t)3;
+  const int32_t n = g->out_c;
+  const int32_t lo = p->act_min, hi = p->act_max;
+  const int32_t *cw = (const int32_t *)(const void *)cols;
+  const int16_t *ta = cols + 2 * k4, *tb = ta + (K - k4);
+  const int8_t *w0 = filter;
+  int32_t oc, k, v;
+  if (!ob) ob = oa; /* one pixel: the second slot repeats it */
+#define MOTE_DSP_PUT(dst, x)               \
+  do {                                     \
+    v = (x);                               \
+    if (full)                              \
+      v = mote_dsp_ssat8(v);               \
+    else                                   \
+      v = v < lo ? lo : (v > hi ? hi : v); \
+    (dst) = (int8_t)v;                     \
+  } while (0)
+  for (oc = 0; oc + 1 < n; oc += 2) {
+    const int8_t *w1 = w0 + K;
+    int32_t acc[4];
+    acc[0] = acc[1] = bias ? bias[oc] : 0;
+    acc[2] = acc[3] = bias ? bias[oc + 1] : 0;
+    const int32_t *c = cw;
+    if (k4) dot2x2(&w0, &w1, &c, k4 >> 2, acc);
+    for (k = 0; k < K - k4; k++) {
+      const uint32_t x0 = (uint32_t)ta[k], x1 = (uint32_t)tb[k];
+      acc[0] = (int32_t)((uint32_t)acc[0] + (uint32_t)w0[k] * x0);
+      acc[1] = (int32_t)((uint32_t)acc[1] + (uint32_t)w0[k] * x1);
+      acc[2] = (int32_t)((uint32_t)acc[2] + (uint32_t)w1[k] * x0);
+      acc[3] = (int32_t)((uint32_t)acc[3] + (uint32_t)w1[k] * x1);
+    }
+    MOTE_DSP_PUT(oa[oc], mote_dsp_rqw_fast(rqw + oc, acc[0]));
+    MOTE_DSP_PUT(ob[oc], mote_dsp_rqw_fast(rqw + oc, acc[1]));
+    MOTE_DSP_PUT(oa[oc + 1], mote_dsp_rqw_fast(rqw + oc + 1, acc[2]));
+    MOTE_DSP_PUT(ob[oc + 1], mote_dsp_rqw_fast(rqw + oc + 1, acc[3]));
+    w0 = filter + (oc + 2) * K;
+  }
+  if (oc < n) {
+    int32_t a0 = bias ? bias[oc] : 0;
+    int32_t a1 = a0;
+    const int32_t *c = cw;
+    const int32_t *cend = cw + k4;
+    while (c < cend) {
+      const int32_t wa = mote_dsp_ld32(w0);
+      const int32_t we = (int32_t)__sxtb16((int8x4_t)wa);
+      const int32_t wo = mote_dsp_sxtb16_ror8(wa);
+      a0 = __smlad((int16x2_t)we, (int16x2_t)c[0], a0);
+      a1 = __smlad((int16x2_t)we, (int16x2_t)c[2], a1);
+      a0 = __smlad((int16x2_t)wo, (int16x2_t)c[1], a0);
+      a1 = __smlad((int16x2_t)wo, (int16x2_t)c[3], a1);
+      w0 += 4;
+      c += 4;
+    }
+    for (k = 0; k < K - k4; k++) {
+      a0 = (int32_t)((uint32_t)a0 + (uint32_t)w0[k] * (uint32_t)ta[k]);
+      a1 = (int32_t)((uint32_t)a1 + (uint32_t)w0[k] * (uint32_t)tb[k]);
+    }
+    MOTE_DSP_PUT(oa[oc], mote_dsp_rqw_fast(rqw + oc, a0));
+    MOTE_DSP_PUT(ob[oc], mote_dsp_rqw_fast(rqw + oc, a1));
+  }
+#undef MOTE_DSP_PUT
+}
+
+/*
+** mat2_fast for K % 4 == 0 with a bias and an even channel count (every
+** 1x1 and most other layers): the walk is pointers only (the second
+** weight row ends where the next pair starts, outputs, bias and
+** requantization words advance by 2), so little stays live across the
+** assembly block beside them.
+*/
+static inline __attribute__((always_inline)) void mat2_slim(
+    const mote_conv_geom *g, const int8_t *filter, const int32_t *bias,
+    const int16_t *cols, const mote_dsp_rqw *t, int8_t *pa, int8_t *pb,
+    int32_t lo, int32_t hi, const int full) {
+  const int32_t K = depth(g), n4 = K >> 2;
+  const int32_t *cw = (const int32_t *)(const void *)cols;
+  const int8_t *w0 = filter;
+  const int8_t *const wend = filter + g->out_c * K;
+  int32_t v;
+#define MOTE_DSP_PUT(dst, x)               \
+  do {                                     \
+    v = (x);                               \
+    if (full)                              \
+      v = mote_dsp_ssat8(v);               \
+    else                                   \
+      v = v < lo ? lo : (v > hi ? hi : v); \
+    (dst) = (int8_t)v;                     \
+  } while (0)
+  do {
+    const int8_t *w1 = w0 + K;
+    const int32_t *c = cw;
+    int32_t acc[4];
+    acc[0] = acc[1] = bias[0];
+    acc[2] = acc[3] = bias[1];
+    bias += 2;
+    dot2x2(&w0, &w1, &c, n4, acc);
+    w0 = w1;
+    MOTE_DSP_PUT(pa[0], mote_dsp_rqw_fast(t, acc[0]));
+    MOTE_DSP_PUT(pb[0], mote_dsp_rqw_fast(t, acc[1]));
+    MOTE_DSP_PUT(pa[1], mote_dsp_rqw_fast(t + 1, acc[2]));
+    MOTE_DSP_PUT(pb[1], mote_dsp_rqw_fast(t + 1, acc[3]));
+    pa += 2;
+    pb += 2;
+    t += 2;
+  } while (w0 < wend);
+#undef MOTE_DSP_PUT
+}
+
+/* The two instances of mat2_fast. */
+static void mat2_full(const mote_conv_geom *g, const mote_conv_q_params *p,
+                      const int8_t *filter, const int32_t *bias,
+                      const int16_t *cols, const mote_dsp_rqw *rqw, int8_t *oa,
+                      int8_t *ob) {
+  if (bias && (depth(g) & 3) == 0 && (g->out_c & 1) == 0)
+    mat2_slim(g, filter, bias, cols, rqw, oa, ob ? ob : oa, p->act_min,
+              p->act_max, 1);
+  else
+    mat2_fast(g, p, filter, bias, cols, rqw, oa, ob, 1);
+}
+static void mat2_clamp(const mote_conv_geom *g, const mote_conv_q_params *p,
+                       const int8_t *filter, const int32_t *bias,
+                       const int16_t *cols, const mote_dsp_rqw *rqw, int8_t *oa,
+                       int8_t *ob) {
+  mat2_fast(g, p, filter, bias, cols, rqw, oa, ob, 0);
+}
+
 /* All output channels of the two gathered pixels (ob NULL: only the
  * first). */
 static void mat2(const mote_conv_geom *g, const mote_conv_q_params *p,
@@ -236,7 +373,12 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
   /* The requantization table follows the two gathered rows. */
   mote_dsp_rqw *rqw = (mote_dsp_rqw *)(void *)(scratch + 2 * (size_t)depth(g));
   int32_t i;
-  mote_dsp_rqw_fill(rqw, &p->rq, g->out_c);
+  /* Every channel in the folded fast case (all real models): the inline
+   * requantization; else the general one per channel. */
+  const int fast =
+      mote_dsp_rqw_fill_zo(rqw, &p->rq, g->out_c, p->output_offset);
+  const int full = p->act_min == -128 && p->act_max == 127;
+  if (!fast) mote_dsp_rqw_fill(rqw, &p->rq, g->out_c);
   for (i = 0; i < total; i += 2) {
     const int32_t j = i + 1 < total ? i + 1 : i; /* last odd pixel: twice */
     const int32_t b0 = i / per_img, r0 = i - b0 * per_img;
@@ -245,8 +387,14 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
            p->input_offset, scratch, 0);
     gather(g, input + b1 * img_len, r1 / g->out_w, r1 % g->out_w,
            p->input_offset, scratch, 1);
-    mat2(g, p, filter, bias, scratch, rqw, output + i * g->out_c,
-         j != i ? output + j * g->out_c : NULL);
+    int8_t *oa = output + i * g->out_c,
+           *ob = j != i ? output + j * g->out_c : NULL;
+    if (!fast)
+      mat2(g, p, filter, bias, scratch, rqw, oa, ob);
+    else if (full)
+      mat2_full(g, p, filter, bias, scratch, rqw, oa, ob);
+    else
+      mat2_clamp(g, p, filter, bias, scratch, rqw, oa, ob);
   }
 }
 

@@ -153,6 +153,55 @@ static inline int8_t mote_dsp_rqw_apply(const mote_dsp_rqw *t,
   return (int8_t)(a < lo ? lo : (a > hi ? hi : a));
 }
 
+/* Fill t[0..n) for channels 0..n-1 of rq with the output offset zo folded
+ * into the fast case's rounding constant: floor((P + k) / 2^(32+sh)) + zo
+ * = floor((P + k + zo * 2^(32+sh)) / 2^(32+sh)) exactly (an integer added
+ * inside the floor), and the 64-bit sum cannot overflow while sh <= 22
+ * (|P| < 2^62, k < 2^61, |zo * 2^54| <= 2^61). Channels beyond that, or
+ * not in the fast case, get sh = -1 (general path, zo not folded).
+ * Returns 1 when every channel is in the folded fast case. */
+static inline int mote_dsp_rqw_fill_zo(mote_dsp_rqw *t,
+                                       const mote_requant_ch *rq, int32_t n,
+                                       int32_t zo) {
+  int32_t c;
+  int all = 1;
+  for (c = 0; c < n; c++) {
+    const mote_dsp_rq r = mote_dsp_rq_of(rq, c);
+    int64_t k = 0;
+    t[c].qm = r.qm;
+    t[c].sh = r.fast && r.sh <= 22 ? r.sh : -1;
+    if (t[c].sh >= 0)
+      k = r.k + (int64_t)zo * ((int64_t)1 << (32 + t[c].sh));
+    else
+      all = 0;
+    t[c].klo = (uint32_t)(uint64_t)k;
+    t[c].khi = (int32_t)(k >> 32);
+  }
+  return all;
+}
+
+/* The folded fast case of t (sh >= 0): requantized acc plus the output
+ * offset, before the clamp. (klo, khi) - 2^31 [acc < 0] + acc * qm in one
+ * ADDS/ADC (the sign word shifted) and one SMLAL, high word >> sh. */
+static inline int32_t mote_dsp_rqw_fast(const mote_dsp_rqw *t, int32_t acc) {
+  int32_t l, h, sg;
+  __asm__(
+      "asr %[sg], %[a], #31\n\t"
+      "adds %[l], %[klo], %[sg], lsl #31\n\t"
+      "adc %[h], %[khi], %[sg]\n\t"
+      "smlal %[l], %[h], %[a], %[qm]\n\t"
+      : [l] "=&r"(l), [h] "=&r"(h), [sg] "=&r"(sg)
+      : [a] "r"(acc), [klo] "r"(t->klo), [khi] "r"(t->khi), [qm] "r"(t->qm)
+      : "cc");
+  return h >> t->sh;
+}
+
+/* v saturated to int8 (SSAT). */
+static inline int32_t mote_dsp_ssat8(int32_t v) {
+  __asm__("ssat %0, #8, %1" : "=r"(v) : "r"(v));
+  return v;
+}
+
 /* Requantization, output offset and clamp of one accumulator (bias
  * already in it), as the reference kernels do it. */
 static inline int8_t mote_dsp_requant(int32_t acc, const mote_requant_ch *rq,

@@ -8,6 +8,20 @@
 ** window fully inside the image is unrolled. Channel groups are the outer
 ** loop along an output row, so each group's requantization is decoded
 ** once per row.
+**
+** 3x3 filters without dilation, horizontal stride 1 or 2 (every
+** MobileNet/DS-CNN depthwise layer) take a planar path when the caller
+** gives scratch: for four channels at a time, the input rows are widened
+** once into int16 planes (one per channel, input offset added, padding
+** columns 0, so padded taps add exactly 0 as in the reference), kept in a
+** ring of three rows. A plane row then holds neighbouring pixels of one
+** channel next to each other, so two taps are one __smlad: with W01 =
+** (w0, w1) of a filter row and X the plane row, output x is
+** smlad(X[x..x+1], W01) + X[x+2] * w2 (stride 1: X[s*x..]), and two
+** outputs share the loads. The int32 sums of a row (same wrap-around
+** additions as the reference, in another order: the sum is exact modulo
+** 2^32 either way) are then requantized in a loop whose channel constants
+** stay in registers.
 */
 #include "arm_dsp.h"
 
@@ -17,6 +31,16 @@
 int mote_dwconv2d_s8_dsp_supported(const mote_conv_geom *g) {
   return (g->depth_multiplier == 1 && g->out_c == g->in_c) ||
          (g->in_c == 1 && g->out_c == g->depth_multiplier);
+}
+
+size_t mote_dwconv2d_s8_dsp_scratch(const mote_conv_geom *g) {
+  if (!(g->depth_multiplier == 1 && g->out_c == g->in_c && g->filt_h == 3 &&
+        g->filt_w == 3 && g->dil_h == 1 && g->dil_w == 1 &&
+        (g->stride_w == 1 || g->stride_w == 2) && g->out_w > 0))
+    return 0;
+  const size_t ow2 = (size_t)(g->out_w + 1) & ~(size_t)1;
+  const size_t wp = g->stride_w == 1 ? ow2 + 2 : 2 * ow2 + 2;
+  return 12 * wp * sizeof(int16_t) + ow2 * sizeof(int32_t);
 }
 
 /* Four channels over nfy x nfx taps: ip/fp point at the first tap. */
@@ -92,9 +116,222 @@ static void tap_range(int32_t start, int32_t dil, int32_t n, int32_t size,
   *t1 = b;
 }
 
+/* Widen input row iy of one image, channels c..c+n-1 (n <= 4), into
+ * columns [i0, i1) (the pixels inside the image) of the planes of a ring
+ * slot: plane j, column i holds pixel i - pad_w of channel c + j plus the
+ * input offset; a row outside the image is zeros. The other columns were
+ * zeroed once per call and are never written. */
+static void plane_row(const mote_conv_geom *g, const int8_t *img, int32_t iy,
+                      int32_t c, int32_t n, int32_t off, int16_t *slot,
+                      int32_t wp, int32_t i0, int32_t i1) {
+  const int32_t C = g->in_c;
+  int32_t i, j;
+  int16_t *p0 = slot, *p1 = slot + wp, *p2 = slot + 2 * wp, *p3 = slot + 3 * wp;
+  if (iy < 0 || iy >= g->in_h) {
+    for (i = i0; i < i1; i++) {
+      p0[i] = 0;
+      p1[i] = 0;
+      p2[i] = 0;
+      p3[i] = 0;
+    }
+    return;
+  }
+  const int8_t *ip = img + (iy * g->in_w + i0 - g->pad_w) * C + c;
+  if (n == 4) {
+    const int32_t off2 = mote_dsp_dup16(off);
+    for (i = i0; i < i1; i++, ip += C) {
+      const int32_t x = mote_dsp_ld32(ip);
+      const int32_t e = mote_dsp_even(off2, x), o = mote_dsp_odd(off2, x);
+      p0[i] = (int16_t)e;
+      p2[i] = (int16_t)(e >> 16);
+      p1[i] = (int16_t)o;
+      p3[i] = (int16_t)(o >> 16);
+    }
+  } else {
+    for (j = 0; j < n; j++) {
+      int16_t *pl = slot + j * wp;
+      const int8_t *q = ip + j;
+      for (i = i0; i < i1; i++, q += C) pl[i] = (int16_t)((int32_t)*q + off);
+    }
+  }
+}
+
+/* One channel of a group: the filter as 16-bit pairs (w[0] = (w00, w01),
+ * w[1] = (w10, w11), w[2] = (w20, w21), w[3] = (w02, w12), w[4] = w22),
+ * the bias and the requantization with the output offset folded in
+ * (mote_dsp_rqw_fill_zo; t.sh = -1: general case). */
+typedef struct dw_ch {
+  int32_t w[5], bias;
+  mote_dsp_rqw t;
+} dw_ch;
+
+static void dw_ch_of(dw_ch *d, const int8_t *fp, int32_t C, const int32_t *bias,
+                     const mote_conv_q_params *p, int32_t c) {
+  mote_requant_ch one;
+  d->w[0] = (int32_t)(uint16_t)fp[0] | ((int32_t)fp[C] << 16);
+  d->w[1] = (int32_t)(uint16_t)fp[3 * C] | ((int32_t)fp[4 * C] << 16);
+  d->w[2] = (int32_t)(uint16_t)fp[6 * C] | ((int32_t)fp[7 * C] << 16);
+  d->w[3] = (int32_t)(uint16_t)fp[2 * C] | ((int32_t)fp[5 * C] << 16);
+  d->w[4] = fp[8 * C];
+  d->bias = bias ? bias[c] : 0;
+  one.mult = NULL;
+  one.shift = NULL;
+  one.mult0 = mote_requant_mult(&p->rq, c);
+  one.shift0 = mote_requant_shift(&p->rq, c);
+  (void)mote_dsp_rqw_fill_zo(&d->t, &one, 1, p->output_offset);
+}
+
+/* The int32 sums of one output row of one channel: planes r0..r2 (the
+ * three input rows, 4-byte aligned), outputs in pairs (ow2 even; a last
+ * odd one reads padding columns). */
+static inline __attribute__((always_inline)) void row_sums(
+    const int16_t *r0, const int16_t *r1, const int16_t *r2, const dw_ch *d,
+    int32_t s, int32_t ow2, int32_t *acc) {
+  const int32_t w00 = d->w[0], w10 = d->w[1], w20 = d->w[2], w2a = d->w[3],
+                w2b = d->w[4], acc0 = d->bias;
+  int32_t x;
+  if (s == 1) {
+    for (x = 0; x < ow2; x += 2) {
+      int32_t a0 = acc0, a1 = acc0, a, b, m;
+      a = mote_dsp_ld32(r0 + x);
+      b = mote_dsp_ld32(r0 + x + 2);
+      m = mote_dsp_ld32(r0 + x + 1);
+      a0 = __smlad((int16x2_t)a, (int16x2_t)w00, a0);
+      a0 = __smlabb((int16x2_t)b, (int16x2_t)w2a, a0);
+      a1 = __smlad((int16x2_t)m, (int16x2_t)w00, a1);
+      a1 = __smlatb((int16x2_t)b, (int16x2_t)w2a, a1);
+      a = mote_dsp_ld32(r1 + x);
+      b = mote_dsp_ld32(r1 + x + 2);
+      m = mote_dsp_ld32(r1 + x + 1);
+      a0 = __smlad((int16x2_t)a, (int16x2_t)w10, a0);
+      a0 = __smlabt((int16x2_t)b, (int16x2_t)w2a, a0);
+      a1 = __smlad((int16x2_t)m, (int16x2_t)w10, a1);
+      a1 = __smlatt((int16x2_t)b, (int16x2_t)w2a, a1);
+      a = mote_dsp_ld32(r2 + x);
+      b = mote_dsp_ld32(r2 + x + 2);
+      m = mote_dsp_ld32(r2 + x + 1);
+      a0 = __smlad((int16x2_t)a, (int16x2_t)w20, a0);
+      a0 = __smlabb((int16x2_t)b, (int16x2_t)w2b, a0);
+      a1 = __smlad((int16x2_t)m, (int16x2_t)w20, a1);
+      a1 = __smlatb((int16x2_t)b, (int16x2_t)w2b, a1);
+      acc[x] = a0;
+      acc[x + 1] = a1;
+    }
+  } else {
+    for (x = 0; x < ow2; x += 2) {
+      int32_t a0 = acc0, a1 = acc0, a, b, m;
+      const int32_t k = 2 * x;
+      a = mote_dsp_ld32(r0 + k);
+      b = mote_dsp_ld32(r0 + k + 2);
+      m = mote_dsp_ld32(r0 + k + 4);
+      a0 = __smlad((int16x2_t)a, (int16x2_t)w00, a0);
+      a0 = __smlabb((int16x2_t)b, (int16x2_t)w2a, a0);
+      a1 = __smlad((int16x2_t)b, (int16x2_t)w00, a1);
+      a1 = __smlabb((int16x2_t)m, (int16x2_t)w2a, a1);
+      a = mote_dsp_ld32(r1 + k);
+      b = mote_dsp_ld32(r1 + k + 2);
+      m = mote_dsp_ld32(r1 + k + 4);
+      a0 = __smlad((int16x2_t)a, (int16x2_t)w10, a0);
+      a0 = __smlabt((int16x2_t)b, (int16x2_t)w2a, a0);
+      a1 = __smlad((int16x2_t)b, (int16x2_t)w10, a1);
+      a1 = __smlabt((int16x2_t)m, (int16x2_t)w2a, a1);
+      a = mote_dsp_ld32(r2 + k);
+      b = mote_dsp_ld32(r2 + k + 2);
+      m = mote_dsp_ld32(r2 + k + 4);
+      a0 = __smlad((int16x2_t)a, (int16x2_t)w20, a0);
+      a0 = __smlabb((int16x2_t)b, (int16x2_t)w2b, a0);
+      a1 = __smlad((int16x2_t)b, (int16x2_t)w20, a1);
+      a1 = __smlabb((int16x2_t)m, (int16x2_t)w2b, a1);
+      acc[x] = a0;
+      acc[x + 1] = a1;
+    }
+  }
+}
+
+/* Requantize n >= 1 sums into out (stride C) with channel c's
+ * constants. */
+static inline __attribute__((always_inline)) void row_out(
+    const dw_ch *d, const mote_conv_q_params *p, int32_t c, const int32_t *acc,
+    int32_t n, int8_t *out, int32_t C, int32_t lo, int32_t hi) {
+  const int32_t *end = acc + n;
+  if (d->t.sh < 0) {
+    do {
+      *out = mote_dsp_requant(*acc++, &p->rq, c, p->output_offset, lo, hi);
+      out += C;
+    } while (acc < end);
+  } else if (lo == -128 && hi == 127) {
+    do {
+      *out = (int8_t)mote_dsp_ssat8(mote_dsp_rqw_fast(&d->t, *acc++));
+      out += C;
+    } while (acc < end);
+  } else {
+    do {
+      const int32_t v = mote_dsp_rqw_fast(&d->t, *acc++);
+      *out = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+      out += C;
+    } while (acc < end);
+  }
+}
+
+/* The planar 3x3 path (file comment); scratch as
+ * mote_dwconv2d_s8_dsp_scratch. */
+static void dw3x3_planar(const mote_conv_geom *g, const mote_conv_q_params *p,
+                         const int8_t *input, const int8_t *filter,
+                         const int32_t *bias, int8_t *output,
+                         int16_t *scratch) {
+  const int32_t C = g->out_c, s = g->stride_w;
+  const int32_t ow2 = (g->out_w + 1) & ~(int32_t)1;
+  const int32_t wp = s == 1 ? ow2 + 2 : 2 * ow2 + 2;
+  const int32_t lo = p->act_min, hi = p->act_max;
+  int32_t *acc = (int32_t *)(void *)(scratch + 12 * wp);
+  /* Columns inside the image: [i0, i1); the others stay 0. */
+  const int32_t i0 = g->pad_w < 0 ? 0 : (g->pad_w > wp ? wp : g->pad_w);
+  int32_t i1 = g->pad_w + g->in_w;
+  int32_t b, c, oy, j, fy;
+  if (i1 > wp) i1 = wp;
+  if (i1 < i0) i1 = i0;
+  memset(scratch, 0, (size_t)(12 * wp) * sizeof(int16_t));
+  for (b = 0; b < g->batches; b++) {
+    const int8_t *img = input + b * g->in_h * g->in_w * C;
+    int8_t *oimg = output + b * g->out_h * g->out_w * C;
+    for (c = 0; c < C; c += 4) {
+      const int32_t n = C - c < 4 ? C - c : 4;
+      int32_t tag[3] = {INT32_MIN, INT32_MIN, INT32_MIN};
+      dw_ch ch[4];
+      for (j = 0; j < n; j++)
+        dw_ch_of(&ch[j], filter + c + j, C, bias, p, c + j);
+      for (oy = 0; oy < g->out_h; oy++) {
+        const int32_t iy0 = oy * g->stride_h - g->pad_h;
+        const int16_t *rows[3];
+        for (fy = 0; fy < 3; fy++) {
+          const int32_t iy = iy0 + fy;
+          const int32_t sl = ((iy % 3) + 3) % 3;
+          int16_t *slot = scratch + sl * 4 * wp;
+          if (tag[sl] != iy) {
+            plane_row(g, img, iy, c, n, p->input_offset, slot, wp, i0, i1);
+            tag[sl] = iy;
+          }
+          rows[fy] = slot;
+        }
+        int8_t *orow = oimg + oy * g->out_w * C + c;
+        for (j = 0; j < n; j++) {
+          row_sums(rows[0] + j * wp, rows[1] + j * wp, rows[2] + j * wp, &ch[j],
+                   s, ow2, acc);
+          row_out(&ch[j], p, c + j, acc, g->out_w, orow + j, C, lo, hi);
+        }
+      }
+    }
+  }
+}
+
 void mote_dwconv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
                           const int8_t *input, const int8_t *filter,
-                          const int32_t *bias, int8_t *output) {
+                          const int32_t *bias, int8_t *output,
+                          int16_t *scratch) {
+  if (scratch && mote_dwconv2d_s8_dsp_scratch(g)) {
+    dw3x3_planar(g, p, input, filter, bias, output, scratch);
+    return;
+  }
   const int32_t C = g->out_c, Ci = g->in_c;
   const int bc = Ci == 1 && C > 1; /* one input channel for all outputs */
   const int32_t c4 = C & ~(int32_t)3;
