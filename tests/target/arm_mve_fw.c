@@ -37,6 +37,7 @@ static int8_t in_buf[BUF], in2_buf[BUF], w_buf[BUF], out_ref[BUF], out_mve[BUF];
 static int32_t bias_buf[128], beff_buf[128], mult_buf[128];
 static int8_t shift_buf[128];
 static int8_t cols[2 * 67 * 25 + 16];
+static int8_t dw_ring[65536]; /* depthwise: ring of padded input rows */
 static uint32_t rng = 0x6d766521u;
 
 /* xorshift32: deterministic on every board. */
@@ -229,10 +230,12 @@ static int32_t run_conv(int depthwise) {
     const int32_t nout = g.batches * g.out_h * g.out_w * g.out_c;
     clear_out();
     if (depthwise) {
-      if (!mote_dwconv2d_s8_mve_supported(&g)) fail(op, cs, -1, 1, 0);
+      if (!mote_dwconv2d_s8_mve_supported(&g) ||
+          mote_dwconv2d_s8_mve_scratch(&g) > sizeof dw_ring)
+        fail(op, cs, -1, 1, 0);
       mote_dwconv2d_s8_mve_fold(&g, p.input_offset, w_buf, bias, beff_buf);
       mote_dwconv2d_s8_ref(&g, &p, in_buf, w_buf, bias, out_ref);
-      mote_dwconv2d_s8_mve(&g, &p, in_buf, w_buf, bias, beff_buf, out_mve);
+      mote_dwconv2d_s8_mve(&g, &p, in_buf, w_buf, beff_buf, out_mve, dw_ring);
     } else {
       if (!mote_conv2d_s8_mve_supported(&g) ||
           mote_conv2d_s8_mve_scratch(&g) > sizeof cols)
