@@ -28,7 +28,17 @@
 #if defined(MOTE_HAVE_ARM_MVE)
 #include <arm_mve.h>
 
+#include <stdint.h>
+
 #include "mve_common.h"
+
+/* Requantization and folded bias of one block of eight channels, even
+ * and odd lanes (the offsets below are the assembly's). */
+typedef struct dw_blk {
+  int32x4_t be, bo; /* 0, 16 */
+  mote_mve_rq4 re;  /* mult 32, left 48, right 64 */
+  mote_mve_rq4 ro;  /* mult 80, left 96, right 112 */
+} dw_blk;
 
 /* Filter rows at most (the row pointers live on the stack). */
 #define DW_MAX_FH 16
@@ -51,8 +61,10 @@ static int32_t packed_bytes(const mote_conv_geom *g) {
 
 size_t mote_dwconv2d_s8_mve_scratch(const mote_conv_geom *g) {
   if (g->out_w <= 0 || g->out_h <= 0) return 0;
-  return (size_t)packed_bytes(g) + (size_t)((g->filt_h - 1) * g->dil_h + 1) *
-                                       (size_t)ring_w(g) * (size_t)g->out_c;
+  return 16u + (size_t)(g->out_c + 7) / 8u * sizeof(dw_blk) +
+         (size_t)packed_bytes(g) +
+         (size_t)((g->filt_h - 1) * g->dil_h + 1) * (size_t)ring_w(g) *
+             (size_t)g->out_c;
 }
 
 void mote_dwconv2d_s8_mve_fold(const mote_conv_geom *g, int32_t input_offset,
@@ -119,8 +131,9 @@ static void fill_row(const dw_call *k, int32_t iy) {
   fill_bytes(d + (nl + nm) * C, k->zp, (k->rw - nl - nm) * C);
 }
 
-/* One 3x3 tap row: x at xp, xp + col, xp + 2 col against eight packed
- * weights at wp + 8 t (t = 0..2), into the even and odd sums. */
+/* One 3x3 tap row: x at R, R + col, R + 2 col against the packed weights
+ * at wp + O0, O1, O2 (eight channels each) into the even and odd sums;
+ * R ends at R + step (the next pixel). */
 #define DW_TAP(OFF)                 \
   "vldrb.s16 q1, [%[wp], #" OFF     \
   "]\n\t"                           \
@@ -128,66 +141,84 @@ static void fill_row(const dw_call *k, int32_t iy) {
   "vadd.i32 %q[ae], %q[ae], q2\n\t" \
   "vmullt.s16 q2, q0, q1\n\t"       \
   "vadd.i32 %q[ao], %q[ao], q2\n\t"
-#define DW_ROW(R, O0, O1, O2) \
-  "vldrb.s16 q0, [%[" R "]]\n\t"           \
-  DW_TAP(O0)                               \
-  "add %[t], %[" R "], %[col]\n\t"         \
-  "vldrb.s16 q0, [%[t]]\n\t"               \
-  DW_TAP(O1)                               \
-  "add %[t], %[t], %[col]\n\t"             \
-  "vldrb.s16 q0, [%[t]]\n\t"               \
-  DW_TAP(O2)
+#define DW_ROW(R, O0, O1, O2)                                            \
+  "vldrb.s16 q0, [%[" R                                                  \
+  "]]\n\t" DW_TAP(O0) "add %[" R "], %[" R                               \
+                      "], %[col]\n\t"                                    \
+                      "vldrb.s16 q0, [%[" R                              \
+                      "]]\n\t" DW_TAP(O1) "add %[" R "], %[" R           \
+                                          "], %[col]\n\t"                \
+                                          "vldrb.s16 q0, [%[" R          \
+                                          "]]\n\t" DW_TAP(O2) "add %[" R \
+                                                              "], %[" R  \
+                                                              "], %[step]\n\t"
+/* Requantize the even (A) or odd (A = ao) sums with the table at tb + M
+ * (multipliers) and tb + R (right shifts), + output offset. */
+#define DW_RQ(A, M, R)            \
+  "vldrw.32 q0, [%[tb], #" M      \
+  "]\n\t"                         \
+  "vqrdmulh.s32 %q[" A "], %q[" A \
+  "], q0\n\t"                     \
+  "vldrw.32 q0, [%[tb], #" R      \
+  "]\n\t"                         \
+  "vand q1, %q[" A                \
+  "], q0\n\t"                     \
+  "vshr.s32 q1, q1, #31\n\t"      \
+  "vadd.i32 %q[" A "], %q[" A     \
+  "], q1\n\t"                     \
+  "vrshl.s32 %q[" A "], %q[" A    \
+  "], q0\n\t"                     \
+  "vadd.i32 %q[" A "], %q[" A "], %[zo]\n\t"
 
-/* The nine taps of a 3x3 window (rows r0..r2, packed weights wp: tap t's
- * eight channels at wp + 8 t) added to *ae (even channels) and *ao. The
- * widening loads take low base registers only ("l"). */
-static inline __attribute__((always_inline)) void taps3x3(
-    int32x4_t *ae, int32x4_t *ao, const int8_t *r0, const int8_t *r1,
-    const int8_t *r2, const int8_t *wp, int32_t col) {
-  int32x4_t e = *ae, o = *ao;
-  const int8_t *t;
+/* One output pixel of eight channels, 3x3 filter, every shift in
+ * [-31, 0]: sums from the block's folded bias (tb, a dw_blk), the nine
+ * taps (rows *r0..*r2, advanced by one pixel; packed weights wp: tap t at
+ * wp + 8 t), requantized, narrowed with saturation, clamped to [lo, hi]
+ * and stored at out. The widening loads and the narrowing store take low
+ * base registers only ("l"). */
+static inline __attribute__((always_inline)) void px3x3(
+    const dw_blk *tb, const int8_t **r0, const int8_t **r1, const int8_t **r2,
+    const int8_t *wp, int32_t col, int32_t step, int8_t *out, int32_t zo,
+    int16x8_t lo, int16x8_t hi) {
+  const int8_t *x0 = *r0, *x1 = *r1, *x2 = *r2;
+  int32x4_t e, o;
   __asm__ volatile(
-      DW_ROW("r0", "0", "8", "16") DW_ROW("r1", "24", "32", "40")
-          DW_ROW("r2", "48", "56", "64")
-      : [ae] "+w"(e), [ao] "+w"(o), [t] "=&l"(t)
-      : [r0] "l"(r0), [r1] "l"(r1), [r2] "l"(r2), [wp] "l"(wp), [col] "r"(col)
+      "vldrw.32 %q[ae], [%[tb]]\n\t"
+      "vldrw.32 %q[ao], [%[tb], #16]\n\t"
+      DW_ROW("x0", "0", "8", "16") DW_ROW("x1", "24", "32", "40")
+      DW_ROW("x2", "48", "56", "64")
+      DW_RQ("ae", "32", "64") DW_RQ("ao", "80", "112")
+      "vqmovnb.s32 q1, %q[ae]\n\t"
+      "vqmovnt.s32 q1, %q[ao]\n\t"
+      "vmax.s16 q1, q1, %q[lo]\n\t"
+      "vmin.s16 q1, q1, %q[hi]\n\t"
+      "vstrb.16 q1, [%[out]]"
+      : [ae] "=&w"(e), [ao] "=&w"(o), [x0] "+l"(x0), [x1] "+l"(x1),
+        [x2] "+l"(x2)
+      : [tb] "r"(tb), [wp] "l"(wp), [col] "r"(col), [step] "r"(step),
+        [out] "l"(out), [zo] "r"(zo), [lo] "w"(lo), [hi] "w"(hi)
       : "q0", "q1", "q2", "memory");
-  *ae = e;
-  *ao = o;
+  *r0 = x0;
+  *r1 = x1;
+  *r2 = x2;
 }
-
-/* Requantization and folded bias of one block of eight channels, even
- * and odd lanes. */
-typedef struct dw_blk {
-  int32x4_t be, bo;
-  mote_mve_rq4 re, ro;
-} dw_blk;
 
 /* One output row of one channel block: rows[fy] points at the block's
  * first channel in the ring row of filter row fy; out at the output
  * pixel 0. full: eight channels (else p says which); simple: every shift
- * in [-31, 0]; is3: 3x3 filter. */
+ * in [-31, 0]. */
 static inline __attribute__((always_inline)) void row_block(
     const mote_conv_geom *g, const int8_t *const *rows, const int8_t *fp,
-    const int8_t *wpk, int8_t *out, const dw_blk *k, int32_t zo, int16x8_t lo,
-    int16x8_t hi, mve_pred16_t p, int full, int simple, int is3) {
-  const int32_t C = g->out_c, kh0 = is3 ? 3 : g->filt_h,
-                kw = is3 ? 3 : g->filt_w, col = g->dil_w * C,
-                px = g->stride_w * C;
+    int8_t *out, const dw_blk *k, int32_t zo, int16x8_t lo, int16x8_t hi,
+    mve_pred16_t p, int full, int simple) {
+  const int32_t C = g->out_c, kh = g->filt_h, kw = g->filt_w,
+                col = g->dil_w * C, px = g->stride_w * C;
   int32_t i, fy, fx;
   for (i = 0; i < g->out_w; i++, out += C) {
     int32x4_t ae = k->be, ao = k->bo;
-    int32_t kh = kh0;
     const int8_t *wp = fp;
-    if (is3) {
-      taps3x3(&ae, &ao, rows[0] + i * px, rows[1] + i * px, rows[2] + i * px,
-              wpk, col);
-      kh = 0;
-    }
-#pragma GCC unroll 3
     for (fy = 0; fy < kh; fy++) {
       const int8_t *xp = rows[fy] + i * px;
-#pragma GCC unroll 3
       for (fx = 0; fx < kw; fx++, xp += col, wp += C) {
         const int16x8_t x = full ? vldrbq_s16(xp) : vldrbq_z_s16(xp, p);
         const int16x8_t w = full ? vldrbq_s16(wp) : vldrbq_z_s16(wp, p);
@@ -215,6 +246,19 @@ static inline __attribute__((always_inline)) void row_block(
   }
 }
 
+/* One output row of one full block, 3x3 filter, simple shifts: rows as
+ * row_block's, wp the block's packed weights, tb its table entry. */
+static void row3x3(const mote_conv_geom *g, const int8_t *const *rows,
+                   const int8_t *wp, int8_t *out, const dw_blk *tb, int32_t zo,
+                   int16x8_t lo, int16x8_t hi) {
+  const int32_t C = g->out_c, col = g->dil_w * C,
+                step = g->stride_w * C - 2 * col;
+  const int8_t *x0 = rows[0], *x1 = rows[1], *x2 = rows[2];
+  int32_t i;
+  for (i = 0; i < g->out_w; i++, out += C)
+    px3x3(tb, &x0, &x1, &x2, wp, col, step, out, zo, lo, hi);
+}
+
 /* Gather lanes of an int32 array at c + offs (NULL: zeros). */
 static inline int32x4_t gather32(const int32_t *a, int32_t c, uint32x4_t offs,
                                  mve_pred16_t p) {
@@ -234,30 +278,40 @@ static inline mote_mve_rq4 rq_gather(const mote_requant_ch *rq, int32_t c,
   return mote_mve_rq4_make(m, s);
 }
 
-/* GCC's first scheduling pass hoists every load of the unrolled taps
- * ahead of the multiplies and then spills: MVE has eight vector
- * registers. */
-__attribute__((optimize("no-schedule-insns"))) void mote_dwconv2d_s8_mve(
-    const mote_conv_geom *g, const mote_conv_q_params *p, const int8_t *input,
-    const int8_t *filter, const int32_t *bias_eff, int8_t *output,
-    int8_t *scratch) {
+/* The kernel: the block table, the packed 3x3 filter, then output rows
+ * (ring rows filled as the windows first need them) by blocks of eight
+ * channels. */
+void mote_dwconv2d_s8_mve(const mote_conv_geom *g, const mote_conv_q_params *p,
+                          const int8_t *input, const int8_t *filter,
+                          const int32_t *bias_eff, int8_t *output,
+                          int8_t *scratch) {
   const int32_t C = g->out_c, span_h = (g->filt_h - 1) * g->dil_h;
   const int simple = mote_mve_shifts_simple(&p->rq, C);
   const int is3 = g->filt_h == 3 && g->filt_w == 3;
   const int16x8_t lo = vdupq_n_s16((int16_t)p->act_min),
                   hi = vdupq_n_s16((int16_t)p->act_max);
   const uint32x4_t ev = vidupq_n_u32(0, 2), od = vidupq_n_u32(1, 2);
-  const int8_t *rows[DW_MAX_FH];
+  dw_blk *tbl = (dw_blk *)(((uintptr_t)scratch + 15u) & ~(uintptr_t)15u);
+  int8_t *pk = (int8_t *)(tbl + (C + 7) / 8);
+  const int8_t *rows[DW_MAX_FH], *bp[DW_MAX_FH];
   dw_call k;
-  dw_blk blk;
   int32_t b, oy, c, fy;
   if (g->out_w <= 0 || g->out_h <= 0) return;
-  k.g = g;
-  k.ring = scratch + packed_bytes(g);
+  for (c = 0; c < C; c += 8) {
+    const mve_pred16_t pe = vctp32q((uint32_t)((C - c + 1) >> 1));
+    const mve_pred16_t po = vctp32q((uint32_t)((C - c) >> 1));
+    dw_blk *t = tbl + c / 8;
+    t->be = gather32(bias_eff, c, ev, pe);
+    t->bo = gather32(bias_eff, c, od, po);
+    t->re = rq_gather(&p->rq, c, ev, pe);
+    t->ro = rq_gather(&p->rq, c, od, po);
+  }
   if (is3)
     for (c = 0; c + 8 <= C; c += 8)
       for (fy = 0; fy < 9; fy++)
-        vstrbq_s16(scratch + c * 9 + fy * 8, vldrbq_s16(filter + fy * C + c));
+        vstrbq_s16(pk + c * 9 + fy * 8, vldrbq_s16(filter + fy * C + c));
+  k.g = g;
+  k.ring = pk + packed_bytes(g);
   k.rw = ring_w(g);
   k.rows = span_h + 1;
   k.zp = vdupq_n_s8((int8_t)-p->input_offset);
@@ -274,26 +328,16 @@ __attribute__((optimize("no-schedule-insns"))) void mote_dwconv2d_s8_mve(
       for (fy = 0; fy < g->filt_h; fy++)
         rows[fy] = ring_row(&k, iy0 + fy * g->dil_h);
       for (c = 0; c < C; c += 8) {
-        const mve_pred16_t p16 = vctp16q((uint32_t)(C - c));
-        const mve_pred16_t pe = vctp32q((uint32_t)((C - c + 1) >> 1));
-        const mve_pred16_t po = vctp32q((uint32_t)((C - c) >> 1));
-        const int8_t *bp[DW_MAX_FH];
-        blk.be = gather32(bias_eff, c, ev, pe);
-        blk.bo = gather32(bias_eff, c, od, po);
-        blk.re = rq_gather(&p->rq, c, ev, pe);
-        blk.ro = rq_gather(&p->rq, c, od, po);
         for (fy = 0; fy < g->filt_h; fy++) bp[fy] = rows[fy] + c;
-        if (C - c >= 8 && simple) {
-          if (is3)
-            row_block(g, bp, filter + c, scratch + c * 9, orow + c, &blk,
-                      p->output_offset, lo, hi, p16, 1, 1, 1);
-          else
-            row_block(g, bp, filter + c, scratch + c * 9, orow + c, &blk,
-                      p->output_offset, lo, hi, p16, 1, 1, 0);
-        } else {
-          row_block(g, bp, filter + c, scratch + c * 9, orow + c, &blk,
-                    p->output_offset, lo, hi, p16, 0, 0, 0);
-        }
+        if (C - c >= 8 && simple && is3)
+          row3x3(g, bp, pk + c * 9, orow + c, tbl + c / 8, p->output_offset, lo,
+                 hi);
+        else if (C - c >= 8 && simple)
+          row_block(g, bp, filter + c, orow + c, tbl + c / 8, p->output_offset,
+                    lo, hi, vctp16q(8), 1, 1);
+        else
+          row_block(g, bp, filter + c, orow + c, tbl + c / 8, p->output_offset,
+                    lo, hi, vctp16q((uint32_t)(C - c)), 0, 0);
       }
     }
   }
