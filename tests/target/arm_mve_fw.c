@@ -5,7 +5,10 @@
 **  - int8 CONV_2D (1x1 in place and gathered, 3x3, 10x4, any filter up to
 **    5x5; channels 1..67 so every tail length; strides 1..3, dilation 1/2,
 **    any padding including windows wholly outside the image);
-**  - DEPTHWISE_CONV_2D (depth multiplier 1, 3x3 and general);
+**  - DEPTHWISE_CONV_2D (depth multiplier 1, 3x3 and general; the 3x3
+**    assembly path for full blocks of 8 channels with shifts <= 0, the
+**    C path for tails and left shifts; the ring of zero-point-padded
+**    rows covers tiny images and windows wholly in the padding);
 **  - FULLY_CONNECTED (depth 1..300, weight zero points);
 **  - ADD (same shape, broadcast rows, scalars) and AVERAGE/MAX_POOL_2D.
 ** Zero points over the full range, per-channel or per-tensor multipliers
