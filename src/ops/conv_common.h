@@ -424,7 +424,8 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   int32_t *mve_bias = NULL;
   if (mve) {
     mve_bias = (int32_t *)mote_persist(ctx, (size_t)g.out_c * sizeof(int32_t));
-    scratch = depthwise ? 0 : mote_conv2d_s8_mve_scratch(&g);
+    scratch = depthwise ? mote_dwconv2d_s8_mve_scratch(&g)
+                        : mote_conv2d_s8_mve_scratch(&g);
   }
 #endif
   if (kind == MOTE_CONV_K_HYBRID)
@@ -714,9 +715,8 @@ MOTE_OP_BODY mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
 #if defined(MOTE_HAVE_ARM_MVE)
       if (d->mve_bias) { /* chosen at prepare */
         if (depthwise)
-          mote_dwconv2d_s8_mve(&g, &d->p.q, (const int8_t *)in, w,
-                               (const int32_t *)bias, d->mve_bias,
-                               (int8_t *)out);
+          mote_dwconv2d_s8_mve(&g, &d->p.q, (const int8_t *)in, w, d->mve_bias,
+                               (int8_t *)out, (int8_t *)node->scratch);
         else
           mote_conv2d_s8_mve(&g, &d->p.q, (const int8_t *)in, w, d->mve_bias,
                              (int8_t *)out, (int8_t *)node->scratch);

@@ -5,7 +5,10 @@
 **  - int8 CONV_2D (1x1 in place and gathered, 3x3, 10x4, any filter up to
 **    5x5; channels 1..67 so every tail length; strides 1..3, dilation 1/2,
 **    any padding including windows wholly outside the image);
-**  - DEPTHWISE_CONV_2D (depth multiplier 1, 3x3 and general);
+**  - DEPTHWISE_CONV_2D (depth multiplier 1, 3x3 and general; the 3x3
+**    assembly path for full blocks of 8 channels with shifts <= 0, the
+**    C path for tails and left shifts; the ring of zero-point-padded
+**    rows covers tiny images and windows wholly in the padding);
 **  - FULLY_CONNECTED (depth 1..300, weight zero points);
 **  - ADD (same shape, broadcast rows, scalars) and AVERAGE/MAX_POOL_2D.
 ** Zero points over the full range, per-channel or per-tensor multipliers
@@ -37,6 +40,7 @@ static int8_t in_buf[BUF], in2_buf[BUF], w_buf[BUF], out_ref[BUF], out_mve[BUF];
 static int32_t bias_buf[128], beff_buf[128], mult_buf[128];
 static int8_t shift_buf[128];
 static int8_t cols[2 * 67 * 25 + 16];
+static int8_t dw_ring[65536]; /* depthwise: ring of padded input rows */
 static uint32_t rng = 0x6d766521u;
 
 /* xorshift32: deterministic on every board. */
@@ -229,10 +233,12 @@ static int32_t run_conv(int depthwise) {
     const int32_t nout = g.batches * g.out_h * g.out_w * g.out_c;
     clear_out();
     if (depthwise) {
-      if (!mote_dwconv2d_s8_mve_supported(&g)) fail(op, cs, -1, 1, 0);
+      if (!mote_dwconv2d_s8_mve_supported(&g) ||
+          mote_dwconv2d_s8_mve_scratch(&g) > sizeof dw_ring)
+        fail(op, cs, -1, 1, 0);
       mote_dwconv2d_s8_mve_fold(&g, p.input_offset, w_buf, bias, beff_buf);
       mote_dwconv2d_s8_ref(&g, &p, in_buf, w_buf, bias, out_ref);
-      mote_dwconv2d_s8_mve(&g, &p, in_buf, w_buf, bias, beff_buf, out_mve);
+      mote_dwconv2d_s8_mve(&g, &p, in_buf, w_buf, beff_buf, out_mve, dw_ring);
     } else {
       if (!mote_conv2d_s8_mve_supported(&g) ||
           mote_conv2d_s8_mve_scratch(&g) > sizeof cols)

@@ -83,10 +83,11 @@ void mote_conv2d_s8_mve(const mote_conv_geom *g, const mote_conv_q_params *p,
                         int8_t *scratch);
 
 /*
-** DEPTHWISE_CONV_2D int8 with depth multiplier 1 (out_c == in_c), any
-** filter, stride, dilation and padding. bias is the model's (may be
-** NULL), bias_eff from mote_dwconv2d_s8_mve_fold (at prepare). No
-** scratch.
+** DEPTHWISE_CONV_2D int8 with depth multiplier 1 (out_c == in_c), filters
+** up to 16 rows, any width, stride, dilation and padding; the input zero
+** point must fit int8 (TFLite's). bias_eff from mote_dwconv2d_s8_mve_fold
+** (at prepare); scratch of mote_dwconv2d_s8_mve_scratch() bytes (a ring of
+** padded input rows).
 */
 int mote_dwconv2d_s8_mve_supported(const mote_conv_geom *g);
 /* bias_eff[c] = bias[c] + input_offset * sum over the taps of filter[.][c]
@@ -94,11 +95,13 @@ int mote_dwconv2d_s8_mve_supported(const mote_conv_geom *g);
 void mote_dwconv2d_s8_mve_fold(const mote_conv_geom *g, int32_t input_offset,
                                const int8_t *filter, const int32_t *bias,
                                int32_t *bias_eff);
+/* Scratch bytes of mote_dwconv2d_s8_mve for geometry g. */
+size_t mote_dwconv2d_s8_mve_scratch(const mote_conv_geom *g);
 /* The kernel. */
 void mote_dwconv2d_s8_mve(const mote_conv_geom *g, const mote_conv_q_params *p,
                           const int8_t *input, const int8_t *filter,
-                          const int32_t *bias, const int32_t *bias_eff,
-                          int8_t *output);
+                          const int32_t *bias_eff, int8_t *output,
+                          int8_t *scratch);
 
 /*
 ** FULLY_CONNECTED int8 x int8 -> int8, any shape and weight zero point.
