@@ -94,21 +94,25 @@ static void host_threads_from_env(void) {
 }
 
 const mote_op_table *host_op_table(void) {
-  static mote_op_table table;
+  /* Two tables, so a model loaded without the pool keeps running on the
+   * calling thread after a pool is made for the next one (mote bench
+   * compares both). */
+  static mote_op_table plain, pooled;
   static mote_workers workers;
   host_threads_from_env();
   uint32_t mask = MOTE_ISA_AUTO;
   (void)host_isa_mask(&mask);
-  table = *mote_ops_all();
-  table.isa_mask = mask;
-  table.workers = mote_pool_workers(host_pool);
+  mote_op_table *table = host_pool ? &pooled : &plain;
+  *table = *mote_ops_all();
+  table->isa_mask = mask;
+  table->workers = mote_pool_workers(host_pool);
   const char *split = getenv("MOTE_SPLIT_MACS");
-  if (table.workers && split && *split) {
-    workers = *table.workers;
+  if (table->workers && split && *split) {
+    workers = *table->workers;
     workers.min_macs = (uint32_t)strtoul(split, NULL, 10);
-    table.workers = &workers;
+    table->workers = &workers;
   }
-  return &table;
+  return table;
 }
 
 mote_status host_model_from_bytes(host_model *hm, uint8_t *fb, size_t len,
