@@ -4,8 +4,8 @@
 # thread and at N threads, against TFLM's figures (bench/tflm_anchors.tsv);
 # a table, or JSON.
 #
-#   bench/run.sh [-n N] [--warmup W] [--threads T] [--callgrind] [--json]
-#                [MODEL...]
+#   bench/run.sh [-n N] [--warmup W] [--threads T] [-r R] [--callgrind]
+#                [--json] [MODEL...]
 #
 #   BUILD=build-simd bench/run.sh      use another build folder (default build)
 #   SHARED=/path/to/shared              models folder parent (default ../shared)
@@ -17,6 +17,10 @@
 #   best_us   best kernels, 1 thread;  x_ref = ref_us / best_us
 #   T_us      best kernels, T threads (default: all cores);
 #             x_thr = best_us / T_us
+#   -r R      R rounds (default 3) of best_us and T_us, alternating, each
+#             the lowest of its rounds' medians: on shared VMs the same
+#             binary swings by up to 1.6x from run to run (the address
+#             layout of a process; see bench/README.md)
 #   GMAC/s    macs / best_us
 #   arena     arena_bytes with the best kernels (packed weights included)
 #   tflm_us   TFLM on the issue's 2-core x86-64 host: TFLM + CMSIS-NN
@@ -34,6 +38,7 @@ shared=${SHARED:-$here/../shared}
 mote=$build/mote
 n=200
 warmup=10
+rounds=3
 threads=$(nproc 2>/dev/null || echo 2)
 callgrind=0
 json=0
@@ -43,9 +48,10 @@ while [ $# -gt 0 ]; do
     -n) n=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
+    -r) rounds=$2; shift 2 ;;
     --callgrind) callgrind=1; shift ;;
     --json) json=1; shift ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     -*) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
     *) models+=("$1"); shift ;;
   esac
@@ -62,6 +68,7 @@ anchors=$here/bench/tflm_anchors.tsv
 # key of mote bench --json -> value
 num() { sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 str() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p"; }
+lowest() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b + 0 < a + 0) print b; else print a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b <= 0) print "-"; else printf "%.2f", a / b }'; }
 
 # Instructions per invoke under callgrind (one thread).
@@ -80,13 +87,16 @@ rows=()
 for m in "${models[@]}"; do
   name=$(basename "$m" .tflite)
   r=$(MOTE_ISA=ref "$mote" bench "$m" -n "$n" --warmup "$warmup" --json)
-  o=$(MOTE_ISA=$best "$mote" bench "$m" -n "$n" --warmup "$warmup" --json)
-  t=$(MOTE_ISA=$best "$mote" bench "$m" -n "$n" --warmup "$warmup" --threads "$threads" --json)
+  opt_us=""; thr_us=""
+  for ((k = 0; k < rounds; k++)); do
+    o=$(MOTE_ISA=$best "$mote" bench "$m" -n "$n" --warmup "$warmup" --json)
+    t=$(MOTE_ISA=$best "$mote" bench "$m" -n "$n" --warmup "$warmup" --threads "$threads" --json)
+    opt_us=$(lowest "$opt_us" "$(echo "$o" | num median_us)")
+    thr_us=$(lowest "$thr_us" "$(echo "$t" | num median_us)")
+  done
   macs=$(echo "$o" | num macs)
   ref_us=$(echo "$r" | num median_us)
-  opt_us=$(echo "$o" | num median_us)
-  thr_us=$(echo "$t" | num median_us)
-  gmacs=$(echo "$o" | num gmacs)
+  gmacs=$(awk -v m="$macs" -v t="$opt_us" 'BEGIN { printf "%.3f", (t > 0 ? m / (t * 1e3) : 0) }')
   arena=$(echo "$o" | num arena_bytes)
   kernels=$(echo "$o" | str kernels)
   tflm=$(awk -F'\t' -v m="$name" '$1 == m { print $2 }' "$anchors" 2>/dev/null || true)
