@@ -326,14 +326,40 @@ static inline void px_next(const mote_conv_geom *g, px_pos *q) {
   q->b++;
 }
 
-/* Input pixel of output pixel q (in place) or its gathered row. */
+/* n bytes from src to dst in one tail-predicated loop (n >= 1). */
+static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n) {
+  __asm__ volatile(
+      "dlstp.8 lr, %[n]\n"
+      "1:\n\t"
+      "vldrb.8 q0, [%[s]], #16\n\t"
+      "vstrb.8 q0, [%[d]], #16\n\t"
+      "letp lr, 1b"
+      : [s] "+r"(src), [d] "+r"(dst)
+      : [n] "r"(n)
+      : "q0", "lr", "memory");
+}
+
+/* Input pixel of output pixel q (in place) or its gathered row. A window
+ * wholly inside the image with unit column dilation (every interior pixel
+ * of a padded 3x3 convolution) is filt_h contiguous runs of filt_w * C
+ * bytes: copied without the border logic of gather(). */
 static const int8_t *row_of(const mote_conv_geom *g, const int8_t *input,
                             const px_pos *q, int8x16_t zp, int8_t *buf) {
   const int8_t *img = input + q->b * g->in_h * g->in_w * g->in_c;
-  if (in_place(g))
-    return img + ((q->oy * g->stride_h - g->pad_h) * g->in_w +
-                  q->ox * g->stride_w - g->pad_w) *
-                     g->in_c;
+  const int32_t iy0 = q->oy * g->stride_h - g->pad_h;
+  const int32_t ix0 = q->ox * g->stride_w - g->pad_w;
+  if (in_place(g)) return img + (iy0 * g->in_w + ix0) * g->in_c;
+  if (g->dil_w == 1 && ix0 >= 0 && ix0 + g->filt_w <= g->in_w && iy0 >= 0 &&
+      iy0 + (g->filt_h - 1) * g->dil_h < g->in_h) {
+    const int32_t run = g->filt_w * g->in_c;
+    const int32_t step = g->dil_h * g->in_w * g->in_c;
+    const int8_t *src = img + (iy0 * g->in_w + ix0) * g->in_c;
+    int8_t *row = buf;
+    int32_t fy;
+    for (fy = 0; fy < g->filt_h; fy++, row += run, src += step)
+      copy_run(row, src, run);
+    return buf;
+  }
   gather(g, img, q->oy, q->ox, zp, buf);
   return buf;
 }
