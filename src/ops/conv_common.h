@@ -59,6 +59,8 @@ typedef struct mote_conv_data {
   uint32_t slot;   /* scratch bytes of one slice */
 #if defined(MOTE_HAVE_ARM_MVE)
   const int32_t *mve_bias; /* MVE kernel chosen: bias + folded offset */
+  const int8_t *mve_w;     /* depthwise with one input channel run as CONV_2D:
+                              its filter transposed to [out_c][fh][fw] */
 #endif
 } mote_conv_data;
 
@@ -417,15 +419,24 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
 #if defined(MOTE_HAVE_ARM_MVE)
   /* MVE: int8 filter and bias constant (the offset is folded into a bias
    * copy here, once); im2col rows replace the DSP kernel's. */
+  /* A depthwise layer with one input channel (a first layer on a gray
+   * image) is a CONV_2D whose filter rows are the output channels: it runs
+   * as one with the filter transposed once (out_c * fh * fw bytes). */
+  const int dw_conv =
+      depthwise && g.in_c == 1 && g.out_c > 1 && g.depth_multiplier == g.out_c;
   int mve = kind == MOTE_CONV_K_S8 && !filter_s4 && filt.is_const &&
             (!has_bias || bias.is_const) &&
-            (depthwise ? mote_dwconv2d_s8_mve_supported(&g)
+            (depthwise ? dw_conv || mote_dwconv2d_s8_mve_supported(&g)
                        : mote_conv2d_s8_mve_supported(&g));
   int32_t *mve_bias = NULL;
+  int8_t *mve_w = NULL;
   if (mve) {
     mve_bias = (int32_t *)mote_persist(ctx, (size_t)g.out_c * sizeof(int32_t));
-    scratch = depthwise ? mote_dwconv2d_s8_mve_scratch(&g)
-                        : mote_conv2d_s8_mve_scratch(&g);
+    if (dw_conv)
+      mve_w = (int8_t *)mote_persist(
+          ctx, (size_t)g.out_c * (size_t)g.filt_h * (size_t)g.filt_w);
+    scratch = depthwise && !dw_conv ? mote_dwconv2d_s8_mve_scratch(&g)
+                                    : mote_conv2d_s8_mve_scratch(&g);
   }
 #endif
   if (kind == MOTE_CONV_K_HYBRID)
@@ -582,7 +593,18 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
       return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
                        "persistent memory for the folded bias", 1, 0);
     const int32_t *b32 = has_bias ? (const int32_t *)bias.data : NULL;
-    if (depthwise)
+    if (dw_conv) {
+      const int8_t *f = (const int8_t *)filt.data;
+      const int32_t taps = g.filt_h * g.filt_w;
+      int32_t oc, t;
+      if (!mve_w)
+        return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
+                         "persistent memory for the transposed filter", 1, 0);
+      for (oc = 0; oc < g.out_c; oc++)
+        for (t = 0; t < taps; t++) mve_w[oc * taps + t] = f[t * g.out_c + oc];
+      mote_conv2d_s8_mve_fold(&g, d->p.q.input_offset, mve_w, b32, mve_bias);
+      d->mve_w = mve_w;
+    } else if (depthwise)
       mote_dwconv2d_s8_mve_fold(&g, d->p.q.input_offset,
                                 (const int8_t *)filt.data, b32, mve_bias);
     else
@@ -714,7 +736,11 @@ MOTE_OP_BODY mote_status mote_conv_run(mote_ctx *ctx, const mote_node *node,
 #endif
 #if defined(MOTE_HAVE_ARM_MVE)
       if (d->mve_bias) { /* chosen at prepare */
-        if (depthwise)
+        if (d->mve_w)    /* geometry g reads as a CONV_2D with in_c = 1 */
+          mote_conv2d_s8_mve(&g, &d->p.q, (const int8_t *)in, d->mve_w,
+                             d->mve_bias, (int8_t *)out,
+                             (int8_t *)node->scratch);
+        else if (depthwise)
           mote_dwconv2d_s8_mve(&g, &d->p.q, (const int8_t *)in, w, d->mve_bias,
                                (int8_t *)out, (int8_t *)node->scratch);
         else

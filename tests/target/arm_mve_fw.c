@@ -5,6 +5,8 @@
 **  - int8 CONV_2D (1x1 in place and gathered, 3x3, 10x4, any filter up to
 **    5x5; channels 1..67 so every tail length; strides 1..3, dilation 1/2,
 **    any padding including windows wholly outside the image);
+**  - DEPTHWISE_CONV_2D with one input channel as CONV_2D on the filter
+**    transposed (conv_common.h);
 **  - DEPTHWISE_CONV_2D (depth multiplier 1, 3x3 and general; the 3x3
 **    assembly path for full blocks of 8 channels with shifts <= 0, the
 **    C path for tails and left shifts; the ring of zero-point-padded
@@ -204,7 +206,10 @@ static int rand_geom(mote_conv_geom *g, int depthwise) {
     g->out_w = g->in_w;
   }
   g->depth_multiplier = 1;
-  if (depthwise) {
+  if (depthwise == 2) { /* one input channel, out_c = multiplier */
+    g->in_c = g->filt_in_c = 1;
+    g->out_c = g->depth_multiplier = rnd(2, 67);
+  } else if (depthwise) {
     g->filt_in_c = 1;
     g->out_c = g->in_c;
   } else {
@@ -219,8 +224,13 @@ static int rand_geom(mote_conv_geom *g, int depthwise) {
          nout + 16 <= BUF && g->out_c <= 128;
 }
 
+/* depthwise: 0 CONV_2D, 1 DEPTHWISE_CONV_2D, 2 DEPTHWISE_CONV_2D with one
+ * input channel run as CONV_2D on the transposed filter (as conv_common.h
+ * does at prepare). */
 static int32_t run_conv(int depthwise) {
-  const char *op = depthwise ? "DEPTHWISE_CONV_2D" : "CONV_2D";
+  const char *op = depthwise == 2   ? "DEPTHWISE_CONV_2D (in_c 1)"
+                   : depthwise == 1 ? "DEPTHWISE_CONV_2D"
+                                    : "CONV_2D";
   int32_t done = 0;
   for (int32_t cs = 0; done < ARM_MVE_FW_CASES; cs++) {
     mote_conv_geom g;
@@ -232,7 +242,16 @@ static int32_t run_conv(int depthwise) {
     const int32_t *bias = rnd(0, 4) == 0 ? NULL : bias_buf;
     const int32_t nout = g.batches * g.out_h * g.out_w * g.out_c;
     clear_out();
-    if (depthwise) {
+    if (depthwise == 2) {
+      const int32_t taps = g.filt_h * g.filt_w;
+      for (int32_t oc = 0; oc < g.out_c; oc++)
+        for (int32_t t = 0; t < taps; t++)
+          in2_buf[oc * taps + t] = w_buf[t * g.out_c + oc];
+      if (mote_conv2d_s8_mve_scratch(&g) > sizeof cols) fail(op, cs, -1, 1, 0);
+      mote_conv2d_s8_mve_fold(&g, p.input_offset, in2_buf, bias, beff_buf);
+      mote_dwconv2d_s8_ref(&g, &p, in_buf, w_buf, bias, out_ref);
+      mote_conv2d_s8_mve(&g, &p, in_buf, in2_buf, beff_buf, out_mve, cols);
+    } else if (depthwise) {
       if (!mote_dwconv2d_s8_mve_supported(&g) ||
           mote_dwconv2d_s8_mve_scratch(&g) > sizeof dw_ring)
         fail(op, cs, -1, 1, 0);
@@ -414,6 +433,7 @@ int main(void) {
   mote_port_write(" four-lane edge vectors exact\n");
   n = run_conv(0);
   n += run_conv(1);
+  n += run_conv(2);
   n += run_fc();
   n += run_add();
   n += run_pool(1);

@@ -143,6 +143,128 @@ static inline __attribute__((always_inline)) void dot24(
   *s1 = v1;
 }
 
+/*
+** The whole fast path of two rows in one assembly routine: for each group
+** of four channels the two dot24 passes, then the requantization of both
+** pixels' four sums (mote_mve_requant_r, instruction for instruction:
+** VQRDMULH, the -1 nudge of negative values under a right shift, VRSHL,
+** + zo, clamp), the narrowing stores and the pointer steps, all in
+** registers. In C, GCC spilled the pointers and outputs between the two
+** passes (about 40 loads and stores per group). Registers: r0 the
+** arguments, r1/r3 the activation rows, r11/r7 weight rows c and c + 2,
+** r6/r8/r10/r12 the accumulators (VMLADAVA wants even registers), r2 the
+** bias, r9 the multipliers, r5 the shifts and r4 the first output (low
+** registers: the widening VLDRB.S32 and narrowing VSTRB.32 take no
+** other), q5/q6/q7 lo/hi/zo. Groups must be at least one.
+*/
+typedef struct rows24_args {
+  const int8_t *x0, *x1; /* 0, 4: the activation rows */
+  int32_t K;             /* 8: depth */
+  int32_t back;          /* 12: K rounded up to 16, minus K */
+  const int8_t *w;       /* 16: weight row of channel 0 */
+  const int32_t *b;      /* 20: bias_eff */
+  const int32_t *mult;   /* 24 */
+  const int8_t *shift;   /* 28: in [-31, 0] */
+  int8_t *o0;            /* 32 */
+  int32_t o1off;         /* 36: o1 - o0 */
+  const int32_t *bend;   /* 40: b + 4 * groups */
+  int32_t zo, lo, hi;    /* 44, 48, 52 */
+  int32_t step;          /* 56: 2K - back (row c + 4 + 2 from row c + 4) */
+} rows24_args;
+
+void mote_mve_rows24(const rows24_args *a);
+
+#define MOTE_MVE_PASS24         \
+  "ldrd r1, r3, [r0]\n\t"       \
+  "mov r10, r6\n\t"             \
+  "mov r12, r8\n\t"             \
+  "ldr lr, [r0, #8]\n\t"        \
+  "dlstp.8 lr, lr\n"            \
+  "1:\n\t"                      \
+  "vldrb.8 q0, [r1], #16\n\t"   \
+  "vldrb.8 q1, [r11], #16\n\t"  \
+  "vmladava.s8 r6, q0, q1\n\t"  \
+  "vldrb.8 q2, [r7], #16\n\t"   \
+  "vmladava.s8 r8, q0, q2\n\t"  \
+  "vldrb.8 q0, [r3], #16\n\t"   \
+  "vmladava.s8 r10, q0, q1\n\t" \
+  "vmladava.s8 r12, q0, q2\n\t" \
+  "letp lr, 1b\n\t"
+
+__asm__(
+    ".text\n\t"
+    ".align 2\n\t"
+    ".global mote_mve_rows24\n\t"
+    ".thumb\n\t"
+    ".thumb_func\n\t"
+    ".type mote_mve_rows24, %function\n"
+    "mote_mve_rows24:\n\t"
+    "push {r4-r11, lr}\n\t"
+    "vpush {d8-d15}\n\t"
+    "ldr r1, [r0, #48]\n\t"
+    "vdup.32 q5, r1\n\t"
+    "ldr r1, [r0, #52]\n\t"
+    "vdup.32 q6, r1\n\t"
+    "ldr r1, [r0, #44]\n\t"
+    "vdup.32 q7, r1\n\t"
+    "ldr r11, [r0, #16]\n\t"
+    "ldr r1, [r0, #8]\n\t"
+    "add r7, r11, r1, lsl #1\n\t"
+    "ldr r2, [r0, #20]\n\t"
+    "ldr r9, [r0, #24]\n\t"
+    "ldr r5, [r0, #28]\n\t"
+    "ldr r4, [r0, #32]\n"
+    "2:\n\t"
+    "ldr r6, [r2]\n\t"
+    "ldr r8, [r2, #8]\n\t" MOTE_MVE_PASS24
+    "vmov.32 q3[2], r8\n\t"
+    "vmov.32 q3[0], r6\n\t"
+    "vmov.32 q4[2], r12\n\t"
+    "vmov.32 q4[0], r10\n\t"
+    "ldr r6, [r0, #12]\n\t"
+    "subs r11, r11, r6\n\t"
+    "subs r7, r7, r6\n\t"
+    "ldr r6, [r2, #4]\n\t"
+    "ldr r8, [r2, #12]\n\t" MOTE_MVE_PASS24
+    "vmov.32 q3[3], r8\n\t"
+    "vmov.32 q3[1], r6\n\t"
+    "vmov.32 q4[3], r12\n\t"
+    "vmov.32 q4[1], r10\n\t"
+    "vldrw.32 q0, [r9], #16\n\t"
+    "vldrb.s32 q1, [r5], #4\n\t"
+    "vqrdmulh.s32 q3, q3, q0\n\t"
+    "vqrdmulh.s32 q4, q4, q0\n\t"
+    "vand q0, q3, q1\n\t"
+    "vshr.s32 q0, q0, #31\n\t"
+    "vadd.i32 q3, q3, q0\n\t"
+    "vand q0, q4, q1\n\t"
+    "vshr.s32 q0, q0, #31\n\t"
+    "vadd.i32 q4, q4, q0\n\t"
+    "vrshl.s32 q3, q3, q1\n\t"
+    "vrshl.s32 q4, q4, q1\n\t"
+    "vadd.i32 q3, q3, q7\n\t"
+    "vadd.i32 q4, q4, q7\n\t"
+    "vmax.s32 q3, q3, q5\n\t"
+    "vmax.s32 q4, q4, q5\n\t"
+    "vmin.s32 q3, q3, q6\n\t"
+    "vmin.s32 q4, q4, q6\n\t"
+    "ldr r6, [r0, #36]\n\t"
+    "vstrb.32 q3, [r4]\n\t"
+    "add r6, r6, r4\n\t"
+    "vstrb.32 q4, [r6]\n\t"
+    "adds r4, r4, #4\n\t"
+    "adds r2, r2, #16\n\t"
+    "ldr r6, [r0, #12]\n\t"
+    "sub r11, r7, r6\n\t"
+    "ldr r6, [r0, #56]\n\t"
+    "add r7, r7, r6\n\t"
+    "ldr r6, [r0, #40]\n\t"
+    "cmp r2, r6\n\t"
+    "bne 2b\n\t"
+    "vpop {d8-d15}\n\t"
+    "pop {r4-r11, pc}\n\t"
+    ".size mote_mve_rows24, .-mote_mve_rows24");
+
 /* mote_mve_rows_s8 with the shift test done by the caller: simple = 1 iff
  * per-channel multipliers and shifts, every shift in [-31, 0] and
  * add0 = add1 = 0. */
@@ -162,6 +284,26 @@ static void rows(const int8_t *x0, const int8_t *x1, int32_t add0, int32_t add1,
     /* Per-channel, shifts in [-31, 0], no run-time term: the common
      * case, fewest instructions per group of four channels. */
     const int8_t *wc = w;
+    if (x1 && full > 0) {
+      const int32_t back = ((K + 15) & ~(int32_t)15) - K;
+      const rows24_args a = {x0,
+                             x1,
+                             K,
+                             back,
+                             w,
+                             bias_eff,
+                             mult,
+                             shift,
+                             o0,
+                             (int32_t)(o1 - o0),
+                             bias_eff + full,
+                             zo,
+                             lo,
+                             hi,
+                             2 * K - back};
+      mote_mve_rows24(&a);
+      c = full;
+    }
     for (; c < full; c += 4, wc += 4 * K) {
       const int32x4_t m = vldrwq_s32(mult + c);
       const int32x4_t rt = vldrbq_s32(shift + c);
@@ -326,14 +468,40 @@ static inline void px_next(const mote_conv_geom *g, px_pos *q) {
   q->b++;
 }
 
-/* Input pixel of output pixel q (in place) or its gathered row. */
+/* n bytes from src to dst in one tail-predicated loop (n >= 1). */
+static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n) {
+  __asm__ volatile(
+      "dlstp.8 lr, %[n]\n"
+      "1:\n\t"
+      "vldrb.8 q0, [%[s]], #16\n\t"
+      "vstrb.8 q0, [%[d]], #16\n\t"
+      "letp lr, 1b"
+      : [s] "+r"(src), [d] "+r"(dst)
+      : [n] "r"(n)
+      : "q0", "lr", "memory");
+}
+
+/* Input pixel of output pixel q (in place) or its gathered row. A window
+ * wholly inside the image with unit column dilation (every interior pixel
+ * of a padded 3x3 convolution) is filt_h contiguous runs of filt_w * C
+ * bytes: copied without the border logic of gather(). */
 static const int8_t *row_of(const mote_conv_geom *g, const int8_t *input,
                             const px_pos *q, int8x16_t zp, int8_t *buf) {
   const int8_t *img = input + q->b * g->in_h * g->in_w * g->in_c;
-  if (in_place(g))
-    return img + ((q->oy * g->stride_h - g->pad_h) * g->in_w +
-                  q->ox * g->stride_w - g->pad_w) *
-                     g->in_c;
+  const int32_t iy0 = q->oy * g->stride_h - g->pad_h;
+  const int32_t ix0 = q->ox * g->stride_w - g->pad_w;
+  if (in_place(g)) return img + (iy0 * g->in_w + ix0) * g->in_c;
+  if (g->dil_w == 1 && ix0 >= 0 && ix0 + g->filt_w <= g->in_w && iy0 >= 0 &&
+      iy0 + (g->filt_h - 1) * g->dil_h < g->in_h) {
+    const int32_t run = g->filt_w * g->in_c;
+    const int32_t step = g->dil_h * g->in_w * g->in_c;
+    const int8_t *src = img + (iy0 * g->in_w + ix0) * g->in_c;
+    int8_t *row = buf;
+    int32_t fy;
+    for (fy = 0; fy < g->filt_h; fy++, row += run, src += step)
+      copy_run(row, src, run);
+    return buf;
+  }
   gather(g, img, q->oy, q->ox, zp, buf);
   return buf;
 }
