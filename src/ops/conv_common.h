@@ -851,6 +851,41 @@ static inline const char *mote_conv_kernel(const void *data) {
              : NULL;
 }
 
+/* The worker path of mote_conv_eval, out of line: its task record (a
+ * status per slice) stays off the stack of the single-thread path. The
+ * caller picks the variant's task, so an int8-only firmware links only it. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static mote_status
+mote_conv_split(mote_ctx *ctx, const mote_node *node, const mote_conv_geom *g,
+                int depthwise, const void *in, const void *filt,
+                const void *bias, void *out, const mote_tensor *tfilt,
+                void (*task)(void *, uint32_t)) {
+  const mote_conv_data *d = (const mote_conv_data *)node->data;
+  const mote_workers *w = ctx->m->ops->workers;
+  mote_conv_task t;
+  t.ctx = ctx;
+  t.node = node;
+  t.d = d;
+  t.g = *g;
+  t.depthwise = depthwise;
+  t.in = in;
+  t.filt = filt;
+  t.bias = bias;
+  t.out = (uint8_t *)out;
+  t.row_bytes =
+      (size_t)g->out_w * (size_t)g->out_c *
+      (d->kind == MOTE_CONV_K_S8                                     ? 1u
+       : d->kind == MOTE_CONV_K_F32 || d->kind == MOTE_CONV_K_HYBRID ? 4u
+                                                                     : 2u);
+  t.tfilt = *tfilt;
+  w->run(w->pool, task, &t, d->slices);
+  for (uint32_t i = 0; i < d->slices; i++)
+    if (t.st[i] != MOTE_OK) return t.st[i];
+  return MOTE_OK;
+}
+
 /* Eval shared by both ops (o: the options, decoded again). */
 MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
                                         const mote_conv_opts *o, int depthwise,
@@ -879,28 +914,9 @@ MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
   if (d->slices < 2 || !w || g.batches != 1)
     return mote_conv_run(ctx, node, d, g, depthwise, in, filt, bias, out, tfilt,
                          variant);
-  mote_conv_task t;
-  t.ctx = ctx;
-  t.node = node;
-  t.d = d;
-  t.g = g;
-  t.depthwise = depthwise;
-  t.in = in;
-  t.filt = filt;
-  t.bias = bias;
-  t.out = (uint8_t *)out;
-  t.row_bytes =
-      (size_t)g.out_w * (size_t)g.out_c *
-      (d->kind == MOTE_CONV_K_S8                                     ? 1u
-       : d->kind == MOTE_CONV_K_F32 || d->kind == MOTE_CONV_K_HYBRID ? 4u
-                                                                     : 2u);
-  t.tfilt = tfilt;
-  w->run(w->pool,
-         variant == MOTE_OPV_INT8 ? mote_conv_task_int8 : mote_conv_task_all,
-         &t, d->slices);
-  for (uint32_t i = 0; i < d->slices; i++)
-    if (t.st[i] != MOTE_OK) return t.st[i];
-  return MOTE_OK;
+  return mote_conv_split(
+      ctx, node, &g, depthwise, in, filt, bias, out, &tfilt,
+      variant == MOTE_OPV_INT8 ? mote_conv_task_int8 : mote_conv_task_all);
 }
 
 /*
