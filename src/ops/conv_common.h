@@ -56,6 +56,8 @@ typedef struct mote_conv_data {
                       chosen at eval (AVX2, DSP or reference) */
   uint8_t vnni;    /* 1: pk holds VNNI-packed weights (mote_gemm_s8) */
   uint16_t slices; /* row slices run as parallel tasks (1: no split) */
+  uint8_t rq_eval; /* 1: requantization arrays filled at eval at the end of
+                      the scratch (MOTE_RQ_SCRATCH) */
   uint32_t slot;   /* scratch bytes of one slice */
 #if defined(MOTE_HAVE_ARM_MVE)
   const int32_t *mve_bias; /* MVE kernel chosen: bias + folded offset */
@@ -336,6 +338,14 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     MOTE_TRY(mote_rq_check(ctx, node, &in, &filt, &out, oc, MOTE_RQ_DOUBLE,
                            kind == MOTE_CONV_K_S16 ? 14 : 30, &arrays));
 
+  /* Worker threads: big enough single-batch convolutions split their
+   * output rows into one task per worker, each with its own scratch. */
+  const uint32_t slices = mote_conv_slices(ctx, &g);
+  /* Microcontrollers: int8 arrays in scratch, filled at every eval. */
+  const int rq_eval =
+      MOTE_RQ_SCRATCH && kind == MOTE_CONV_K_S8 && arrays && slices == 1;
+  if (rq_eval) arrays = 0;
+
   /* Persistent memory and scratch (same calls in both passes). */
   size_t extra = 0;
   if (arrays)
@@ -479,9 +489,7 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
     }
 #endif
   }
-  /* Worker threads: big enough single-batch convolutions split their
-   * output rows into one task per worker, each with its own scratch. */
-  const uint32_t slices = mote_conv_slices(ctx, &g);
+  if (rq_eval) scratch = MOTE_CONV_ALIGN8(scratch) + mote_rq_eval_bytes(oc);
   if (slices > 1) /* each slice's scratch on its own cache lines */
     scratch = (scratch + (size_t)63) & ~(size_t)63;
   else
@@ -499,6 +507,7 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   d->isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
   d->slices = (uint16_t)slices;
   d->slot = (uint32_t)scratch;
+  d->rq_eval = (uint8_t)rq_eval;
   d->kern = kern;
   if (kind == MOTE_CONV_K_F32) {
     d->p.f.act_min = act_min_f;
@@ -868,6 +877,41 @@ static inline const char *mote_conv_kernel(const void *data) {
              : NULL;
 }
 
+/* The worker path of mote_conv_eval, out of line: its task record (a
+ * status per slice) stays off the stack of the single-thread path. The
+ * caller picks the variant's task, so an int8-only firmware links only it. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static mote_status
+mote_conv_split(mote_ctx *ctx, const mote_node *node, const mote_conv_geom *g,
+                int depthwise, const void *in, const void *filt,
+                const void *bias, void *out, const mote_tensor *tfilt,
+                void (*task)(void *, uint32_t)) {
+  const mote_conv_data *d = (const mote_conv_data *)node->data;
+  const mote_workers *w = ctx->m->ops->workers;
+  mote_conv_task t;
+  t.ctx = ctx;
+  t.node = node;
+  t.d = d;
+  t.g = *g;
+  t.depthwise = depthwise;
+  t.in = in;
+  t.filt = filt;
+  t.bias = bias;
+  t.out = (uint8_t *)out;
+  t.row_bytes =
+      (size_t)g->out_w * (size_t)g->out_c *
+      (d->kind == MOTE_CONV_K_S8                                     ? 1u
+       : d->kind == MOTE_CONV_K_F32 || d->kind == MOTE_CONV_K_HYBRID ? 4u
+                                                                     : 2u);
+  t.tfilt = *tfilt;
+  w->run(w->pool, task, &t, d->slices);
+  for (uint32_t i = 0; i < d->slices; i++)
+    if (t.st[i] != MOTE_OK) return t.st[i];
+  return MOTE_OK;
+}
+
 /* Eval shared by both ops (o: the options, decoded again). */
 MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
                                         const mote_conv_opts *o, int depthwise,
@@ -885,32 +929,20 @@ MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
   MOTE_TRY(mote_node_input(ctx, node, 1, &tfilt));
   mote_conv_geom g;
   mote_conv_geometry(&tin, &tfilt, o, depthwise, &g);
+  if (d->rq_eval) { /* MOTE_RQ_SCRATCH: arrays at the scratch's end */
+    const uint32_t oc = (uint32_t)g.out_c;
+    uint8_t *arr = (uint8_t *)node->scratch + d->slot - mote_rq_eval_bytes(oc);
+    mote_conv_data *dm = (mote_conv_data *)node->data;
+    MOTE_TRY(mote_rq_fill_eval(ctx, node, 1, oc, MOTE_RQ_DOUBLE, &dm->p.q.rq,
+                               node->scratch ? arr : NULL));
+  }
   const mote_workers *w = ctx->m->ops->workers;
   if (d->slices < 2 || !w || g.batches != 1)
     return mote_conv_run(ctx, node, d, g, depthwise, in, filt, bias, out, tfilt,
                          variant);
-  mote_conv_task t;
-  t.ctx = ctx;
-  t.node = node;
-  t.d = d;
-  t.g = g;
-  t.depthwise = depthwise;
-  t.in = in;
-  t.filt = filt;
-  t.bias = bias;
-  t.out = (uint8_t *)out;
-  t.row_bytes =
-      (size_t)g.out_w * (size_t)g.out_c *
-      (d->kind == MOTE_CONV_K_S8                                     ? 1u
-       : d->kind == MOTE_CONV_K_F32 || d->kind == MOTE_CONV_K_HYBRID ? 4u
-                                                                     : 2u);
-  t.tfilt = tfilt;
-  w->run(w->pool,
-         variant == MOTE_OPV_INT8 ? mote_conv_task_int8 : mote_conv_task_all,
-         &t, d->slices);
-  for (uint32_t i = 0; i < d->slices; i++)
-    if (t.st[i] != MOTE_OK) return t.st[i];
-  return MOTE_OK;
+  return mote_conv_split(
+      ctx, node, &g, depthwise, in, filt, bias, out, &tfilt,
+      variant == MOTE_OPV_INT8 ? mote_conv_task_int8 : mote_conv_task_all);
 }
 
 /*

@@ -21,16 +21,22 @@ enum {
   MOTE_RQ_FLOAT_PRODUCT = 1 /* (double)(in * w) / (double)out, in float */
 };
 
+/* Multiplier and shift of one channel from its three scales. */
+static inline void mote_rq_scales(float in_scale, float ws, float out_scale,
+                                  int how, int32_t *qm, int *shift) {
+  double real;
+  if (how == MOTE_RQ_FLOAT_PRODUCT)
+    real = (double)(in_scale * ws) / (double)out_scale;
+  else
+    real = (double)in_scale * (double)ws / (double)out_scale;
+  mote_quantize_multiplier(real, qm, shift);
+}
+
 static inline void mote_rq_channel(const mote_tensor *in, const mote_tensor *w,
                                    const mote_tensor *out, uint32_t c, int how,
                                    int32_t *qm, int *shift) {
   float ws = mote_tensor_scale(w, w->nscale > 1 ? c : 0u);
-  double real;
-  if (how == MOTE_RQ_FLOAT_PRODUCT)
-    real = (double)(in->scale * ws) / (double)out->scale;
-  else
-    real = (double)in->scale * (double)ws / (double)out->scale;
-  mote_quantize_multiplier(real, qm, shift);
+  mote_rq_scales(in->scale, ws, out->scale, how, qm, shift);
 }
 
 /*
@@ -93,6 +99,26 @@ static inline void mote_rq_fill(mote_requant_ch *r, void *mem,
   r->mult = mult;
   r->shift = shift;
 }
+
+/*
+** MOTE_RQ_SCRATCH: the arrays live in the op's scratch, `mote_rq_eval_bytes`
+** at its end, and are filled at every eval by mote_rq_fill_eval (op_util.c)
+** from input 0, the weights (input w_input) and output 0, with the same
+** arithmetic as mote_rq_fill. Used only where nothing else reads the arrays
+** at prepare and the op's scratch is not split between workers.
+*/
+static inline size_t mote_rq_eval_bytes(uint32_t channels) {
+  return (mote_requant_ch_bytes(channels) + (size_t)7) & ~(size_t)7;
+}
+
+/* mote_rq_scales(..., MOTE_RQ_DOUBLE) in integer arithmetic: same bits. */
+void mote_rq_scales_int(float in_scale, float ws, float out_scale, int32_t *qm,
+                        int *shift);
+
+/* Eval (MOTE_RQ_SCRATCH): fill the arrays in mem and point r at them. */
+mote_status mote_rq_fill_eval(mote_ctx *ctx, const mote_node *node,
+                              uint32_t w_input, uint32_t channels, int how,
+                              mote_requant_ch *r, void *mem);
 
 /* Do the per-channel float scales of w differ (else one float will do)? */
 static inline int mote_scales_differ(const mote_tensor *w) {

@@ -1,5 +1,7 @@
 #include "op_util.h"
 
+#include "op_requant.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -146,4 +148,99 @@ mote_status mote_int8_only(mote_ctx *ctx, const mote_node *n,
   return mote_fail(ctx, n, MOTE_E_UNSUPPORTED, (int32_t)t->index,
                    "int8 tensor (int8-only registration of the op)", MOTE_INT8,
                    t->type);
+}
+
+/* Bits of a positive normal float as mantissa (2^23..2^24-1) and the
+ * exponent of its last bit; 0 for zero, subnormal, infinite or NaN. */
+static uint32_t float_mant(float f, int32_t *e) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  const uint32_t be = (u >> 23) & 0xFFu;
+  if ((u >> 31) != 0u || be == 0u || be == 0xFFu) return 0u;
+  *e = (int32_t)be - 150;
+  return (u & 0x7FFFFFu) | 0x800000u;
+}
+
+/*
+** mote_rq_scales(in, ws, out, MOTE_RQ_DOUBLE) without floating point, for
+** positive normal scales (else the double path): the quotient of the
+** exact 48-bit product by the divisor's mantissa to 55+ bits by long
+** division in 8-bit digits (one 32-bit division each), rounded to 53 bits
+** to nearest even as the double division does, then half away from zero
+** to 31 bits as mote_quantize_multiplier does. The same bits, a tenth of
+** the soft-double cost on a Cortex-M4.
+*/
+void mote_rq_scales_int(float in_scale, float ws, float out_scale, int32_t *qm,
+                        int *shift) {
+  int32_t ea = 0, ew = 0, eo = 0;
+  const uint32_t ma = float_mant(in_scale, &ea), mw = float_mant(ws, &ew);
+  const uint32_t mo = float_mant(out_scale, &eo);
+  if (!ma || !mw || !mo) {
+    mote_rq_scales(in_scale, ws, out_scale, MOTE_RQ_DOUBLE, qm, shift);
+    return;
+  }
+  const uint64_t p = (uint64_t)ma * mw; /* exact, < 2^48 */
+  uint64_t n = 0;                       /* floor(p * 2^32 / mo), < 2^57 */
+  uint32_t r = 0;
+  for (int i = 9; i >= 0; i--) {
+    r = (r << 8) | (i >= 4 ? (uint32_t)(p >> (8 * (i - 4))) & 0xFFu : 0u);
+    const uint32_t d = r / mo;
+    r -= d * mo;
+    n = (n << 8) | d;
+  }
+  int k = 0; /* bits beyond 53 (n has 55 to 57 bits) */
+  while ((n >> (53 + k)) != 0u) k++;
+  const uint64_t half = (uint64_t)1 << (k - 1), low = n & ((half << 1) - 1u);
+  uint64_t m = n >> k;
+  if (low > half || (low == half && (r != 0u || (m & 1u))))
+    m++; /* to nearest even, r: sticky bits */
+  int32_t e = 53 + k - 32 + ea + ew - eo;
+  if ((m >> 53) != 0u) {
+    m >>= 1;
+    e++;
+  }
+  int64_t q = (int64_t)((m + ((uint64_t)1 << 21)) >> 22);
+  if (q == ((int64_t)1 << 31)) {
+    q /= 2;
+    e++;
+  }
+  if (e < -31) {
+    e = 0;
+    q = 0;
+  }
+  *qm = (int32_t)q;
+  *shift = (int)e;
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+mote_status
+mote_rq_fill_eval(mote_ctx *ctx, const mote_node *node, uint32_t w_input,
+                  uint32_t channels, int how, mote_requant_ch *r, void *mem) {
+  mote_tensor t; /* one view at a time: a small frame */
+  MOTE_TRY(mote_node_output(ctx, node, 0, &t));
+  const float out_scale = t.scale;
+  MOTE_TRY(mote_node_input(ctx, node, 0, &t));
+  const float in_scale = t.scale;
+  MOTE_TRY(mote_node_input(ctx, node, w_input, &t));
+  if (!mem || t.nscale < channels)
+    return mote_fail(ctx, node, MOTE_E_RUNTIME, -1,
+                     "scratch and scales for the requantization arrays", 1, 0);
+  int32_t *mult = (int32_t *)mem;
+  int8_t *shift = (int8_t *)(void *)(mult + channels);
+  for (uint32_t c = 0; c < channels; c++) {
+    int32_t qm;
+    int sh;
+    const float ws = mote_tensor_scale(&t, c);
+    if (how == MOTE_RQ_DOUBLE)
+      mote_rq_scales_int(in_scale, ws, out_scale, &qm, &sh);
+    else
+      mote_rq_scales(in_scale, ws, out_scale, how, &qm, &sh);
+    mult[c] = qm;
+    shift[c] = (int8_t)sh;
+  }
+  r->mult = mult;
+  r->shift = shift;
+  return MOTE_OK;
 }
