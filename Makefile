@@ -22,9 +22,11 @@ test-release: all
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 # Sanitizer build of the whole suite (heavy cross/format checks run once,
-# in the release build).
+# in the release build), with the microcontroller requantization path
+# (per-channel arrays rebuilt at eval, MOTE_RQ_SCRATCH) switched on.
 test-asan:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMOTE_SANITIZE=ON >/dev/null
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMOTE_SANITIZE=ON \
+	  -DMOTE_RQ_SCRATCH=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j$(JOBS) -E "^(cross|format)\."
 

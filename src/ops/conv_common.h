@@ -410,7 +410,7 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   size_t neon_bytes = 0;
   const int neon_gemm = !depthwise || g.in_c == 1;
   if (kind == MOTE_CONV_K_S8 && !filter_s4 && filt.is_const &&
-      (!has_bias || bias.is_const)) {
+      (!has_bias || bias.is_const) && !rq_eval /* packs rq at prepare */) {
     const uint32_t ok = mote_isa_allowed(ctx->m->ops->isa_mask);
     if (depthwise ? mote_dwconv2d_s8_neon_supported(&g, -in.zero_point)
                   : mote_conv2d_s8_neon_supported(&g, -in.zero_point))
@@ -478,7 +478,7 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
       pk = mote_persist(ctx, mote_conv2d_s8_avx512_pack_bytes(&g));
       if (s512 > scratch) scratch = s512; /* covers a fallback's needs too */
     } else if (depthwise && (isa & MOTE_ISA_AVX512) && !filter_s4 &&
-               filt.is_const &&
+               filt.is_const && !rq_eval /* reads rq at prepare */ &&
                mote_dwconv2d_s8_avx512_supported(&g, -in.zero_point)) {
       use512 = 2;
       pk = mote_persist(ctx, mote_dwconv2d_s8_avx512_packed_bytes(&g));
