@@ -482,6 +482,17 @@ static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n) {
       : "q0", "lr", "memory");
 }
 
+/* n rows of 4 bytes, src + i * step to dst + 4 * i: one unaligned 32-bit
+ * load and store each (the Cortex-M55 allows them on normal memory). */
+static inline void copy_words(int8_t *dst, const int8_t *src, int32_t step,
+                              int32_t n) {
+  for (; n > 0; n--, src += step, dst += 4) {
+    uint32_t w;
+    memcpy(&w, src, 4);
+    memcpy(dst, &w, 4);
+  }
+}
+
 /*
 ** The window of one output pixel when a filter row is at most 16 bytes
 ** (filt_w * C <= 16, unit column dilation: kws's 10x4 first layer with one
@@ -489,10 +500,11 @@ static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n) {
 ** block of rows fy0..fy1-1 and, in every one of them, the same columns
 ** fx0..fx1-1, so both ranges are found once per window instead of per
 ** row: the rows above and below are one contiguous zero-point fill each;
-** a row of 4 bytes wholly inside the image is one unaligned 32-bit load
-** and store (the Cortex-M55 allows them on normal memory); any other row
-** one tail-predicated load whose lanes outside [fx0, fx1) read no memory
-** and take the zero point, then one predicated store. The bytes written
+** whole rows inside are copied (4 bytes: one 32-bit load and store;
+** otherwise one predicated load and store); rows cut by the left or right
+** edge are one tail-predicated load whose lanes outside [fx0, fx1) read
+** no memory and take the zero point, then one predicated store. Windows
+** wholly inside take row_of's interior path first. The bytes written
 ** are exactly those of gather(): input bytes inside, the zero point
 ** outside (which the folded bias turns into a zero contribution).
 */
@@ -515,11 +527,13 @@ static void gather_narrow(const mote_conv_geom *g, const int8_t *img,
   if (fy0 == fy1) return;
   const int8_t *src = img + ((iy0 + dh * fy0) * g->in_w + ix0) * C;
   row += fy0 * run;
-  if (run == 4 && fx0 == 0 && fx1 == g->filt_w) {
-    for (fy = fy0; fy < fy1; fy++, src += step, row += 4) {
-      uint32_t w;
-      memcpy(&w, src, 4);
-      memcpy(row, &w, 4);
+  if (fx0 == 0 && fx1 == g->filt_w) { /* whole rows */
+    if (run == 4) {
+      copy_words(row, src, step, fy1 - fy0);
+    } else {
+      const mve_pred16_t p = vctp8q((uint32_t)run);
+      for (fy = fy0; fy < fy1; fy++, src += step, row += run)
+        vstrbq_p_s8(row, vldrbq_z_s8(src, p), p);
     }
     return;
   }
@@ -533,26 +547,31 @@ static void gather_narrow(const mote_conv_geom *g, const int8_t *img,
 /* Input pixel of output pixel q (in place) or its gathered row. A window
  * wholly inside the image with unit column dilation (every interior pixel
  * of a padded 3x3 convolution) is filt_h contiguous runs of filt_w * C
- * bytes: copied without the border logic of gather(). */
+ * bytes: copied without the border logic of gather() (runs of 4 bytes
+ * as 32-bit words); other windows of rows up to 16 bytes: gather_narrow. */
 static const int8_t *row_of(const mote_conv_geom *g, const int8_t *input,
                             const px_pos *q, int8x16_t zp, int8_t *buf) {
   const int8_t *img = input + q->b * g->in_h * g->in_w * g->in_c;
   const int32_t iy0 = q->oy * g->stride_h - g->pad_h;
   const int32_t ix0 = q->ox * g->stride_w - g->pad_w;
   if (in_place(g)) return img + (iy0 * g->in_w + ix0) * g->in_c;
-  if (g->dil_w == 1 && g->filt_w * g->in_c <= 16) {
-    gather_narrow(g, img, iy0, ix0, zp, buf);
-    return buf;
-  }
   if (g->dil_w == 1 && ix0 >= 0 && ix0 + g->filt_w <= g->in_w && iy0 >= 0 &&
       iy0 + (g->filt_h - 1) * g->dil_h < g->in_h) {
     const int32_t run = g->filt_w * g->in_c;
     const int32_t step = g->dil_h * g->in_w * g->in_c;
     const int8_t *src = img + (iy0 * g->in_w + ix0) * g->in_c;
-    int8_t *row = buf;
-    int32_t fy;
-    for (fy = 0; fy < g->filt_h; fy++, row += run, src += step)
-      copy_run(row, src, run);
+    if (run == 4) {
+      copy_words(buf, src, step, g->filt_h);
+    } else {
+      int8_t *row = buf;
+      int32_t fy;
+      for (fy = 0; fy < g->filt_h; fy++, row += run, src += step)
+        copy_run(row, src, run);
+    }
+    return buf;
+  }
+  if (g->dil_w == 1 && g->filt_w * g->in_c <= 16) {
+    gather_narrow(g, img, iy0, ix0, zp, buf);
     return buf;
   }
   gather(g, img, q->oy, q->ox, zp, buf);
