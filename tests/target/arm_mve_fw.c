@@ -4,7 +4,8 @@
 **    (INT32_MIN/MAX accumulators and multipliers, every shift -31..31);
 **  - int8 CONV_2D (1x1 in place and gathered, 3x3, 10x4, any filter up to
 **    5x5; channels 1..67 so every tail length; strides 1..3, dilation 1/2,
-**    any padding including windows wholly outside the image);
+**    any padding including windows wholly outside the image; one input
+**    channel with filters 1..10 x 1..8, the narrow-row gather);
 **  - DEPTHWISE_CONV_2D with one input channel as CONV_2D on the filter
 **    transposed (conv_common.h);
 **  - DEPTHWISE_CONV_2D (depth multiplier 1, 3x3 and general; the 3x3
@@ -193,10 +194,15 @@ static int rand_geom(mote_conv_geom *g, int depthwise) {
   g->in_h = rnd(1, 11);
   g->in_w = rnd(1, 9);
   g->in_c = rnd(0, 3) == 0 ? 8 * rnd(1, 8) : rnd(1, 67);
-  int shape = rnd(0, 4);
+  int shape = rnd(0, 5);
   g->filt_h = shape == 0 ? 1 : shape == 1 ? 3 : shape == 2 ? 10 : rnd(1, 5);
   g->filt_w = shape == 0 ? 1 : shape == 1 ? 3 : shape == 2 ? 4 : rnd(1, 5);
   if (shape == 2) g->in_c = rnd(1, 3);
+  if (shape == 5) { /* one input channel, rows of 1..8 bytes (narrow) */
+    g->in_c = 1;
+    g->filt_h = rnd(1, 10);
+    g->filt_w = rnd(1, 8);
+  }
   g->out_h = rand_axis(g->in_h, g->filt_h, &g->stride_h, &g->dil_h, &g->pad_h);
   g->out_w = rand_axis(g->in_w, g->filt_w, &g->stride_w, &g->dil_w, &g->pad_w);
   if (shape == 0 && rnd(0, 1)) {

@@ -12,6 +12,7 @@
 
 #if defined(MOTE_HAVE_ARM_MVE)
 #include <arm_mve.h>
+#include <string.h>
 
 #include "mve_common.h"
 
@@ -481,10 +482,73 @@ static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n) {
       : "q0", "lr", "memory");
 }
 
+/* n rows of 4 bytes, src + i * step to dst + 4 * i: one unaligned 32-bit
+ * load and store each (the Cortex-M55 allows them on normal memory). */
+static inline void copy_words(int8_t *dst, const int8_t *src, int32_t step,
+                              int32_t n) {
+  for (; n > 0; n--, src += step, dst += 4) {
+    uint32_t w;
+    memcpy(&w, src, 4);
+    memcpy(dst, &w, 4);
+  }
+}
+
+/*
+** The window of one output pixel when a filter row is at most 16 bytes
+** (filt_w * C <= 16, unit column dilation: kws's 10x4 first layer with one
+** input channel, any narrow filter). The taps inside the image form one
+** block of rows fy0..fy1-1 and, in every one of them, the same columns
+** fx0..fx1-1, so both ranges are found once per window instead of per
+** row: the rows above and below are one contiguous zero-point fill each;
+** whole rows inside are copied (4 bytes: one 32-bit load and store;
+** otherwise one predicated load and store); rows cut by the left or right
+** edge are one tail-predicated load whose lanes outside [fx0, fx1) read
+** no memory and take the zero point, then one predicated store. Windows
+** wholly inside take row_of's interior path first. The bytes written
+** are exactly those of gather(): input bytes inside, the zero point
+** outside (which the folded bias turns into a zero contribution).
+*/
+static void gather_narrow(const mote_conv_geom *g, const int8_t *img,
+                          int32_t iy0, int32_t ix0, int8x16_t zp, int8_t *row) {
+  const int32_t C = g->in_c, run = g->filt_w * C, dh = g->dil_h;
+  const int32_t step = dh * g->in_w * C;
+  int32_t fy0 = 0, fy1 = g->filt_h, fx0 = 0, fx1 = g->filt_w, fy;
+  /* fy0: the first fy with iy0 + dh * fy >= 0; fy1: one past the last
+   * with iy0 + dh * fy < in_h; both clamped to [0, filt_h]. */
+  if (iy0 < 0) fy0 = (-iy0 + dh - 1) / dh;
+  if (fy0 > fy1) fy0 = fy1;
+  if (iy0 + dh * (fy1 - 1) >= g->in_h)
+    fy1 = g->in_h > iy0 ? (g->in_h - iy0 + dh - 1) / dh : 0;
+  if (fy1 < fy0) fy1 = fy0;
+  if (ix0 < 0) fx0 = -ix0 < g->filt_w ? -ix0 : g->filt_w;
+  if (ix0 + fx1 > g->in_w) fx1 = g->in_w - ix0 > fx0 ? g->in_w - ix0 : fx0;
+  fill_bytes(row, zp, fy0 * run);
+  fill_bytes(row + fy1 * run, zp, (g->filt_h - fy1) * run);
+  if (fy0 == fy1) return;
+  const int8_t *src = img + ((iy0 + dh * fy0) * g->in_w + ix0) * C;
+  row += fy0 * run;
+  if (fx0 == 0 && fx1 == g->filt_w) { /* whole rows */
+    if (run == 4) {
+      copy_words(row, src, step, fy1 - fy0);
+    } else {
+      const mve_pred16_t p = vctp8q((uint32_t)run);
+      for (fy = fy0; fy < fy1; fy++, src += step, row += run)
+        vstrbq_p_s8(row, vldrbq_z_s8(src, p), p);
+    }
+    return;
+  }
+  const mve_pred16_t in =
+      vctp8q((uint32_t)(fx1 * C)) & (mve_pred16_t)~vctp8q((uint32_t)(fx0 * C));
+  const mve_pred16_t st = vctp8q((uint32_t)run);
+  for (fy = fy0; fy < fy1; fy++, src += step, row += run)
+    vstrbq_p_s8(row, vpselq_s8(vldrbq_z_s8(src, in), zp, in), st);
+}
+
 /* Input pixel of output pixel q (in place) or its gathered row. A window
  * wholly inside the image with unit column dilation (every interior pixel
  * of a padded 3x3 convolution) is filt_h contiguous runs of filt_w * C
- * bytes: copied without the border logic of gather(). */
+ * bytes: copied without the border logic of gather() (runs of 4 bytes
+ * as 32-bit words); other windows of rows up to 16 bytes: gather_narrow. */
 static const int8_t *row_of(const mote_conv_geom *g, const int8_t *input,
                             const px_pos *q, int8x16_t zp, int8_t *buf) {
   const int8_t *img = input + q->b * g->in_h * g->in_w * g->in_c;
@@ -496,10 +560,18 @@ static const int8_t *row_of(const mote_conv_geom *g, const int8_t *input,
     const int32_t run = g->filt_w * g->in_c;
     const int32_t step = g->dil_h * g->in_w * g->in_c;
     const int8_t *src = img + (iy0 * g->in_w + ix0) * g->in_c;
-    int8_t *row = buf;
-    int32_t fy;
-    for (fy = 0; fy < g->filt_h; fy++, row += run, src += step)
-      copy_run(row, src, run);
+    if (run == 4) {
+      copy_words(buf, src, step, g->filt_h);
+    } else {
+      int8_t *row = buf;
+      int32_t fy;
+      for (fy = 0; fy < g->filt_h; fy++, row += run, src += step)
+        copy_run(row, src, run);
+    }
+    return buf;
+  }
+  if (g->dil_w == 1 && g->filt_w * g->in_c <= 16) {
+    gather_narrow(g, img, iy0, ix0, zp, buf);
     return buf;
   }
   gather(g, img, q->oy, q->ox, zp, buf);
