@@ -219,7 +219,8 @@ static int32_t run_fc(void) {
     memset(out_ref, 0x55, sizeof out_ref);
     memset(out_dsp, 0x55, sizeof out_dsp);
     mote_fc_s8_ref(&n, &p, in_buf, w_buf, bias, out_ref);
-    mote_fc_s8_dsp(&n, &p, in_buf, w_buf, bias, out_dsp);
+    memset(cols, 0x5a, sizeof cols);
+    mote_fc_s8_dsp(&n, &p, in_buf, w_buf, bias, out_dsp, cols);
     check("FULLY_CONNECTED", cs, n.batches * n.units);
     done++;
   }
