@@ -328,6 +328,17 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
 #endif
   if (kind == FC_HYBRID)
     MOTE_TRY(mote_request_scratch(ctx, node, (size_t)depth));
+#if defined(MOTE_HAVE_ARM_DSP)
+    /* DSP int8 (where MVE does not take it): one input row as int16 lanes. */
+#if defined(MOTE_HAVE_ARM_MVE)
+  if (kind == FC_S8 && !mve) {
+#else
+  if (kind == FC_S8) {
+#endif
+    const mote_fc_dims nd = {batches, depth, units};
+    MOTE_TRY(mote_request_scratch(ctx, node, mote_fc_s8_dsp_scratch(&nd)));
+  }
+#endif
 #if defined(MOTE_HAVE_AVX512)
   /* ---- AVX-512 VNNI int8 (int8 or int4 weights): constant weights packed
    * once (persistent), u8 input rows in scratch; the same requests in both
@@ -547,9 +558,12 @@ MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
       }
 #endif
 #if defined(MOTE_HAVE_ARM_DSP)
-      mote_fc_s8_dsp(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
-                     (const int32_t *)bias, (int8_t *)out);
-      break;
+      if (node->scratch) {
+        mote_fc_s8_dsp(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
+                       (const int32_t *)bias, (int8_t *)out,
+                       (int16_t *)node->scratch);
+        break;
+      }
 #endif
       mote_fc_s8_ref(n, &d->p.q, (const int8_t *)in, (const int8_t *)w,
                      (const int32_t *)bias, (int8_t *)out);

@@ -1,7 +1,8 @@
 /* Firmware test of the Cortex-M DSP-extension kernels (src/kernels/arm_dsp/)
 ** against the reference kernels on seeded random shapes: int8 CONV_2D
 ** (1x1 and general: channels 1..67, odd sizes, strides 1/2, dilation 1/2,
-** any leading padding), DEPTHWISE_CONV_2D (3x3 planar with and without
+** any leading padding, windows wholly in it too), DEPTHWISE_CONV_2D (3x3 planar
+*with and without
 ** scratch, wide rows, and general; depth
 ** multiplier 1, or 1 input channel and multiplier 2..67) and
 ** FULLY_CONNECTED, full-range zero points, per-channel or per-tensor
@@ -118,7 +119,8 @@ static int32_t rand_axis(int32_t in, int32_t f, int32_t *s, int32_t *d,
   *s = rnd(1, 2);
   *d = f > 1 && rnd(0, 3) == 0 ? 2 : 1;
   const int32_t eff = (f - 1) * *d + 1;
-  *pad = rnd(0, 2) == 0 ? 0 : rnd(0, eff - 1);
+  /* now and then windows wholly in the padding (beyond TFLite's SAME) */
+  *pad = rnd(0, 2) == 0 ? 0 : rnd(0, rnd(0, 3) == 0 ? eff + 2 : eff - 1);
   const int32_t span = in + 2 * *pad - eff;
   return span < 0 ? 0 : span / *s + 1;
 }
@@ -219,7 +221,8 @@ static int32_t run_fc(void) {
     memset(out_ref, 0x55, sizeof out_ref);
     memset(out_dsp, 0x55, sizeof out_dsp);
     mote_fc_s8_ref(&n, &p, in_buf, w_buf, bias, out_ref);
-    mote_fc_s8_dsp(&n, &p, in_buf, w_buf, bias, out_dsp);
+    memset(cols, 0x5a, sizeof cols);
+    mote_fc_s8_dsp(&n, &p, in_buf, w_buf, bias, out_dsp, cols);
     check("FULLY_CONNECTED", cs, n.batches * n.units);
     done++;
   }

@@ -49,10 +49,12 @@ void mote_dwconv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
                           int16_t *scratch);
 
 /* FULLY_CONNECTED int8 x int8 -> int8 (any shape, weight zero point
- * included). No scratch. */
+ * included). Scratch: mote_fc_s8_dsp_scratch() bytes, 4-byte aligned (one
+ * input row as int16 lanes). */
+size_t mote_fc_s8_dsp_scratch(const mote_fc_dims *n);
 void mote_fc_s8_dsp(const mote_fc_dims *n, const mote_fc_q_params *p,
                     const int8_t *input, const int8_t *weights,
-                    const int32_t *bias, int8_t *output);
+                    const int32_t *bias, int8_t *output, int16_t *scratch);
 
 #endif /* __ARM_FEATURE_DSP */
 #endif

@@ -37,6 +37,32 @@ static inline int32_t slot_pos(int32_t k, int32_t s, int32_t K, int32_t k4) {
   return 8 * (k >> 2) + 4 * s + lane[k & 3];
 }
 
+/* Columns k..k+n-1 of pixel slot s: src[0..n) + off, or zeros (src
+ * NULL). Whole aligned groups of 4 (k % 4 == 0, below k4) take one word
+ * load and two SXTAB16; the rest go one by one through slot_pos. */
+static void put_run(int16_t *cols, int32_t s, int32_t K, int32_t k4, int32_t k,
+                    const int8_t *src, int32_t n, int32_t off) {
+  const int32_t off2 = mote_dsp_dup16(off);
+  int32_t i = 0;
+  for (; i < n && (k & 3) && k < k4; i++, k++)
+    cols[slot_pos(k, s, K, k4)] = (int16_t)(src ? (int32_t)src[i] + off : 0);
+  if (k < k4) {
+    int32_t *dst = (int32_t *)(void *)cols + 4 * (k >> 2) + 2 * s;
+    for (; i + 4 <= n && k < k4; i += 4, k += 4, dst += 4) {
+      if (src) {
+        const int32_t x = mote_dsp_ld32(src + i);
+        dst[0] = mote_dsp_even(off2, x);
+        dst[1] = mote_dsp_odd(off2, x);
+      } else {
+        dst[0] = 0;
+        dst[1] = 0;
+      }
+    }
+  }
+  for (; i < n; i++, k++)
+    cols[slot_pos(k, s, K, k4)] = (int16_t)(src ? (int32_t)src[i] + off : 0);
+}
+
 /* Gather the receptive field of output pixel (oy, ox) of one image into
  * pixel slot s of the interleaved rows. */
 static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
@@ -70,17 +96,35 @@ static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
       }
     }
   } else {
+    /* Filter rows as runs of columns: with dilation 1 a row is at most
+     * three runs (left padding, input bytes contiguous in memory, right
+     * padding), each copied by put_run; else one run per filter tap. */
     const int32_t K = depth(g), k4 = K & ~(int32_t)3;
+    const int32_t fw = g->filt_w, L = fw * fc;
     int32_t k = 0;
-    for (fy = 0; fy < g->filt_h; fy++) {
+    for (fy = 0; fy < g->filt_h; fy++, k += L) {
       const int32_t iy = iy0 + g->dil_h * fy;
-      for (fx = 0; fx < g->filt_w; fx++) {
+      if (iy < 0 || iy >= g->in_h) {
+        put_run(cols, s, K, k4, k, NULL, L, 0);
+        continue;
+      }
+      const int8_t *row = img + iy * g->in_w * fc;
+      if (g->dil_w == 1) {
+        const int32_t a = ix0 >= 0 ? 0 : (-ix0 < fw ? -ix0 : fw);
+        int32_t e = g->in_w - ix0;
+        if (e > fw) e = fw;
+        if (e < a) e = a;
+        put_run(cols, s, K, k4, k, NULL, a * fc, 0);
+        put_run(cols, s, K, k4, k + a * fc, row + (ix0 + a) * fc, (e - a) * fc,
+                off);
+        put_run(cols, s, K, k4, k + e * fc, NULL, (fw - e) * fc, 0);
+        continue;
+      }
+      for (fx = 0; fx < fw; fx++) {
         const int32_t ix = ix0 + g->dil_w * fx;
-        const int inside = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w;
-        const int8_t *ip = img + (iy * g->in_w + ix) * fc;
-        for (c = 0; c < fc; c++, k++)
-          cols[slot_pos(k, s, K, k4)] =
-              (int16_t)(inside ? (int32_t)ip[c] + off : 0);
+        const int inside = ix >= 0 && ix < g->in_w;
+        put_run(cols, s, K, k4, k + fx * fc, inside ? row + ix * fc : NULL, fc,
+                off);
       }
     }
   }

@@ -116,14 +116,33 @@ static void tap_range(int32_t start, int32_t dil, int32_t n, int32_t size,
   *t1 = b;
 }
 
+/* Low halves of a and b as one word (a's low, b's low): PKHBT. */
+static inline int32_t pk_lo(int32_t a, int32_t b) {
+  int32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+
+/* High halves of a and b as one word (a's high, b's high): PKHTB. */
+static inline int32_t pk_hi(int32_t a, int32_t b) {
+  int32_t r;
+  __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(b), "r"(a));
+  return r;
+}
+
+/* 32-bit store to any address (STR allows unaligned access). */
+static inline void dw_st32(int16_t *p, int32_t v) {
+  memcpy(p, &v, sizeof v);
+}
+
 /* Widen input row iy of one image, channels c..c+n-1 (n <= 4), into
  * columns [i0, i1) (the pixels inside the image) of the planes of a ring
  * slot: plane j, column i holds pixel i - pad_w of channel c + j plus the
  * input offset; a row outside the image is zeros. The other columns were
  * zeroed once per call and are never written. */
-static void plane_row(const mote_conv_geom *g, const int8_t *img, int32_t iy,
-                      int32_t c, int32_t n, int32_t off, int16_t *slot,
-                      int32_t wp, int32_t i0, int32_t i1) {
+static __attribute__((noinline)) void plane_row(
+    const mote_conv_geom *g, const int8_t *img, int32_t iy, int32_t c,
+    int32_t n, int32_t off, int16_t *slot, int32_t wp, int32_t i0, int32_t i1) {
   const int32_t C = g->in_c;
   int32_t i, j;
   int16_t *p0 = slot, *p1 = slot + wp, *p2 = slot + 2 * wp, *p3 = slot + 3 * wp;
@@ -139,7 +158,18 @@ static void plane_row(const mote_conv_geom *g, const int8_t *img, int32_t iy,
   const int8_t *ip = img + (iy * g->in_w + i0 - g->pad_w) * C + c;
   if (n == 4) {
     const int32_t off2 = mote_dsp_dup16(off);
-    for (i = i0; i < i1; i++, ip += C) {
+    /* Two pixels at a time: their four lane words repacked by PKHBT /
+     * PKHTB into one word per plane (the two columns side by side). */
+    for (i = i0; i + 2 <= i1; i += 2, ip += 2 * C) {
+      const int32_t x = mote_dsp_ld32(ip), y = mote_dsp_ld32(ip + C);
+      const int32_t ex = mote_dsp_even(off2, x), ox = mote_dsp_odd(off2, x);
+      const int32_t ey = mote_dsp_even(off2, y), oy = mote_dsp_odd(off2, y);
+      dw_st32(p0 + i, pk_lo(ex, ey));
+      dw_st32(p2 + i, pk_hi(ex, ey));
+      dw_st32(p1 + i, pk_lo(ox, oy));
+      dw_st32(p3 + i, pk_hi(ox, oy));
+    }
+    for (; i < i1; i++, ip += C) {
       const int32_t x = mote_dsp_ld32(ip);
       const int32_t e = mote_dsp_even(off2, x), o = mote_dsp_odd(off2, x);
       p0[i] = (int16_t)e;
@@ -305,7 +335,16 @@ static void dw3x3_planar(const mote_conv_geom *g, const mote_conv_q_params *p,
         const int16_t *rows[3];
         for (fy = 0; fy < 3; fy++) {
           const int32_t iy = iy0 + fy;
-          const int32_t sl = ((iy % 3) + 3) % 3;
+          /* The slot holding row iy, else the oldest (smallest tag):
+           * rows only increase, so it is never one of rows iy0..iy-1. */
+          int32_t sl = tag[0] == iy   ? 0
+                       : tag[1] == iy ? 1
+                       : tag[2] == iy ? 2
+                                      : -1;
+          if (sl < 0) {
+            sl = tag[1] < tag[0] ? 1 : 0;
+            if (tag[2] < tag[sl]) sl = 2;
+          }
           int16_t *slot = scratch + sl * 4 * wp;
           if (tag[sl] != iy) {
             plane_row(g, img, iy, c, n, p->input_offset, slot, wp, i0, i1);
