@@ -24,11 +24,13 @@ enum {
 /* Multiplier and shift of one channel from its three scales. */
 static inline void mote_rq_scales(float in_scale, float ws, float out_scale,
                                   int how, int32_t *qm, int *shift) {
-  double real;
-  if (how == MOTE_RQ_FLOAT_PRODUCT)
-    real = (double)(in_scale * ws) / (double)out_scale;
-  else
-    real = (double)in_scale * (double)ws / (double)out_scale;
+  /* The choice is made on the float operands, so both float->double
+   * conversions run on every path: GCC 12 at -Os otherwise predicates
+   * them inside an IT block, which binutils rejects for MVE targets
+   * ("vcvtne" reads as the MVE VCVTN). (in * ws) * 1.0 is exact. */
+  const int fp = how == MOTE_RQ_FLOAT_PRODUCT;
+  const float a = fp ? in_scale * ws : in_scale, b = fp ? 1.0f : ws;
+  const double real = (double)a * (double)b / (double)out_scale;
   mote_quantize_multiplier(real, qm, shift);
 }
 
