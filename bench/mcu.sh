@@ -3,7 +3,8 @@
 # the emulated boards (ports/), one firmware per model that links only the
 # ops the model uses (ports/bench/). Prints two tables.
 #
-#   bench/mcu.sh [--head] [--exact] [--report] [--json] [--boards "B1 B2"] [MODEL...]
+#   bench/mcu.sh [--head] [--exact] [--report] [--json] [--rq-scratch]
+#                [--boards "B1 B2"] [MODEL...]
 #
 #   --head     build the committed runtime (git HEAD's include/ and src/,
 #              exported to build-bench/head) instead of the working tree
@@ -11,6 +12,10 @@
 #              riscv32-virt); footprint is printed for the Cortex-M ones
 #   --exact    also count with a QEMU TCG plugin (ports/bench/insn_plugin.c)
 #   --report   print the tables again from the last run (no build, no QEMU)
+#   --rq-scratch  build with MOTE_RQ_SCRATCH=1 (per-channel requantization
+#              arrays rebuilt at every invoke into scratch: less RAM, more
+#              instructions; see include/mote/mote_config.h), into
+#              build-bench-rq
 #   BUILD=dir  host build with `mote` (default build; built if missing)
 #   SHARED=dir models/conformance parent (default ../shared)
 #
@@ -33,6 +38,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$here/build}
 shared=${SHARED:-$here/../shared}
 out=$here/build-bench
+rq=OFF
 boards="mps2-an386 mps3-an547 mps2-an505 riscv32-virt"
 head=0
 json=0
@@ -45,6 +51,7 @@ while [ $# -gt 0 ]; do
     --boards) boards=$2; shift 2 ;;
     --json) json=1; shift ;;
     --report) report=1; shift ;;
+    --rq-scratch) rq=ON; out=$here/build-bench-rq; shift ;;
     --exact) exact=1; shift ;;
     -h|--help) sed -n "2,/^set -e/p" "$0" | grep "^#" | cut -c3-; exit 0 ;;
     -*) echo "bench/mcu.sh: unknown option $1" >&2; exit 2 ;;
@@ -122,7 +129,8 @@ for b in $boards; do
     log "building $b -$opt"
     cmake -S "$here/ports/bench" -B "$d" -DCMAKE_TOOLCHAIN_FILE="$(toolchain "$b")" \
       -DCMAKE_BUILD_TYPE=$bt -DMOTE_SRC_ROOT="$src_root" -DMOTE_SHARED_DIR="$shared" \
-      -DMOTE_BENCH_OPS_FILE="$ops" -DMOTE_BENCH_MODELS="$model_list" >"$d.log" 2>&1 ||
+      -DMOTE_BENCH_OPS_FILE="$ops" -DMOTE_BENCH_MODELS="$model_list" \
+      -DMOTE_BENCH_RQ_SCRATCH=$rq >"$d.log" 2>&1 ||
       { cat "$d.log" >&2; exit 1; }
     cmake --build "$d" -j"$jobs" >>"$d.log" 2>&1 || { tail -40 "$d.log" >&2; exit 1; }
   done

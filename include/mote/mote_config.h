@@ -35,17 +35,13 @@
 ** with per-channel weights). 0: computed once at init and kept in the
 ** arena's persistent region. 1: recomputed from the model's scales at
 ** every invoke into the op's scratch, which the planner shares with
-** activations: some 16 KB less RAM on a MobileNet for about 5% more
-** instructions. Same bits either way. Default: 1 on microcontrollers
-** (Cortex-M, 32-bit RISC-V), 0 elsewhere.
+** activations: 13.7 KB less RAM on the MLPerf Tiny MobileNets on a
+** Cortex-M4, for 5-8% more instructions there and up to 20% on a
+** Cortex-M55 (whose kernels are otherwise faster). Same bits either way.
+** Default 0 (speed); `bench/mcu.sh --rq-scratch` measures the other.
 */
 #ifndef MOTE_RQ_SCRATCH
-#if (defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M') || \
-    (defined(__riscv) && __riscv_xlen == 32)
-#define MOTE_RQ_SCRATCH 1
-#else
 #define MOTE_RQ_SCRATCH 0
-#endif
 #endif
 
 /*
