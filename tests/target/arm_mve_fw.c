@@ -365,6 +365,11 @@ static int32_t run_add(void) {
     p.in1_shift = extreme ? rnd(-31, 3) : rnd(-12, 0);
     p.in2_shift = extreme ? rnd(-31, 3) : rnd(-12, 0);
     p.out_shift = extreme ? rnd(-31, 3) : rnd(-31, -10);
+    if (!extreme && rnd(0, 1)) {   /* TFLite's larger input: 2^30, shift 0 */
+      const int which = rnd(0, 2); /* 1, 2 or both (Helium fast loops) */
+      if (which != 1) p.in1_mult = 1 << 30, p.in1_shift = 0;
+      if (which != 0) p.in2_mult = 1 << 30, p.in2_shift = 0;
+    }
     p.act_min = rnd(0, 3) == 0 ? rnd(-128, 0) : -128;
     p.act_max = rnd(0, 3) == 0 ? rnd(p.act_min, 127) : 127;
     fill(in_buf, n1);
