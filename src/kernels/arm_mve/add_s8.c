@@ -75,14 +75,21 @@ static inline __attribute__((always_inline)) void add_fast(
   const int32_t zo = p->out_offset;
   const int32x4_t lo = vdupq_n_s32(p->act_min), hi = vdupq_n_s32(p->act_max);
   int32_t i;
-  for (i = 0; i < n; i += 4) {
-    const mve_pred16_t pr = vctp32q((uint32_t)(n - i));
-    const int32x4_t x1 =
-        rs(vmlasq_n_s32(vldrbq_z_s32(a + i, pr), sc, o1), m1, e1, z1);
-    const int32x4_t x2 =
-        rs(vmlasq_n_s32(vldrbq_z_s32(b + i, pr), sc, o2), m2, e2, z2);
+  /* Whole groups of four unpredicated, pointers stepped; then the tail. */
+  for (i = n >> 2; i > 0; i--, a += 4, b += 4, out += 4) {
+    const int32x4_t x1 = rs(vmlasq_n_s32(vldrbq_s32(a), sc, o1), m1, e1, z1);
+    const int32x4_t x2 = rs(vmlasq_n_s32(vldrbq_s32(b), sc, o2), m2, e2, z2);
     const int32x4_t y = vaddq_n_s32(rs(vaddq_s32(x1, x2), mo, eo, 0), zo);
-    vstrbq_p_s32(out + i, vminq_s32(vmaxq_s32(y, lo), hi), pr);
+    vstrbq_s32(out, vminq_s32(vmaxq_s32(y, lo), hi));
+  }
+  if (n & 3) {
+    const mve_pred16_t pr = vctp32q((uint32_t)(n & 3));
+    const int32x4_t x1 =
+        rs(vmlasq_n_s32(vldrbq_z_s32(a, pr), sc, o1), m1, e1, z1);
+    const int32x4_t x2 =
+        rs(vmlasq_n_s32(vldrbq_z_s32(b, pr), sc, o2), m2, e2, z2);
+    const int32x4_t y = vaddq_n_s32(rs(vaddq_s32(x1, x2), mo, eo, 0), zo);
+    vstrbq_p_s32(out, vminq_s32(vmaxq_s32(y, lo), hi), pr);
   }
 }
 
