@@ -82,8 +82,11 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
 #if defined(MOTE_HAVE_ARM_MVE)
       && !mote_add_s8_mve_supported(&d.b.bc)
 #endif
-  )
+  ) {
+    const size_t tb = mote_add_s8_dsp_scratch(&d.b.bc);
     d.kern = MOTE_KERN_DSP;
+    if (tb) MOTE_TRY(mote_request_scratch(ctx, node, tb));
+  }
 #endif
   return mote_persist_data(ctx, node, &d, sizeof d);
 }
@@ -136,7 +139,7 @@ MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
   if (d->kern == MOTE_KERN_DSP) {
     mote_add_s8_dsp(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
                     (const int8_t *)mote_in(ctx, node, 1),
-                    (int8_t *)mote_out(ctx, node, 0));
+                    (int8_t *)mote_out(ctx, node, 0), (int32_t *)node->scratch);
     return MOTE_OK;
   }
 #endif

@@ -32,6 +32,7 @@
 
 static int8_t in_buf[BUF], w_buf[BUF], out_ref[BUF], out_dsp[BUF];
 static int8_t in_copy[BUF];
+static int32_t tabs[512]; /* ADD's input tables */
 static int32_t bias_buf[128], mult_buf[128];
 static int8_t shift_buf[128];
 static int16_t cols[4 * 67 * 25 + 8] __attribute__((aligned(8)));
@@ -334,7 +335,9 @@ static int32_t run_add(void) {
     rand_mult(&p.out_mult, &p.out_shift, -31, 0);
     p.act_min = rnd(0, 3) == 0 ? rnd(-128, 0) : -128;
     p.act_max = rnd(0, 3) == 0 ? rnd(p.act_min, 127) : 127;
-    if (!mote_add_s8_dsp_supported(&p, &bc)) fail("ADD", cs, -1, 1, 0);
+    if (!mote_add_s8_dsp_supported(&p, &bc) ||
+        mote_add_s8_dsp_scratch(&bc) > sizeof tabs)
+      fail("ADD", cs, -1, 1, 0);
     fill(in_buf, c1);
     fill(w_buf, c2);
     memset(out_ref, 0x55, sizeof out_ref);
@@ -342,10 +345,11 @@ static int32_t run_add(void) {
     mote_add_s8_ref(&p, &bc, in_buf, w_buf, out_ref);
     if (c1 == bc.count && rnd(0, 2) == 0) { /* in place: out is input 1 */
       memcpy(out_dsp, in_buf, (size_t)c1);
-      mote_add_s8_dsp(&p, &bc, out_dsp, w_buf, out_dsp);
+      mote_add_s8_dsp(&p, &bc, out_dsp, w_buf, out_dsp, tabs);
     } else {
       memcpy(in_copy, in_buf, (size_t)c1);
-      mote_add_s8_dsp(&p, &bc, in_copy, w_buf, out_dsp);
+      mote_add_s8_dsp(&p, &bc, in_copy, w_buf, out_dsp,
+                      rnd(0, 4) == 0 ? NULL : tabs);
     }
     check("ADD", cs, bc.count);
     done++;

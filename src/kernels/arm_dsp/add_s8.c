@@ -4,8 +4,9 @@
 **
 ** Each input's rescale, (q + offset) << left_shift times its multiplier,
 ** depends on the int8 value alone, so for long enough ADDs it is tabulated
-** once per call (256 int32 per input, on the stack, indexed by the byte as
-** unsigned) with the exact requantizer of dsp_common.h; short ones compute
+** once per call (256 int32 per input, in the caller's scratch, indexed by
+** the byte as unsigned) with the exact requantizer of dsp_common.h; short ones
+*compute
 ** it per element. The wrapping sum then goes through the output
 ** requantization, in the folded SMLAL form (output offset included) when
 ** the multiplier allows it, else the general one, and the clamp. Four
@@ -91,6 +92,10 @@ static void add_row(const add_ctx *c, const int8_t *a, int32_t s1,
         c, mote_wrap_add(x1_of(c, a[i * s1]), x2_of(c, b[i * s2])));
 }
 
+size_t mote_add_s8_dsp_scratch(const mote_bcast *bc) {
+  return bc->count >= ADD_TABLE_MIN ? 512 * sizeof(int32_t) : 0;
+}
+
 int mote_add_s8_dsp_supported(const mote_addsub_q_params *p,
                               const mote_bcast *bc) {
   (void)bc; /* every descriptor the reference walks */
@@ -98,8 +103,8 @@ int mote_add_s8_dsp_supported(const mote_addsub_q_params *p,
 }
 
 void mote_add_s8_dsp(const mote_addsub_q_params *p, const mote_bcast *bc,
-                     const int8_t *in1, const int8_t *in2, int8_t *out) {
-  int32_t tab1[256], tab2[256];
+                     const int8_t *in1, const int8_t *in2, int8_t *out,
+                     int32_t *tables) {
   add_ctx c;
   mote_requant_ch oc;
   mote_bcast_it it;
@@ -121,15 +126,15 @@ void mote_add_s8_dsp(const mote_addsub_q_params *p, const mote_bcast *bc,
   c.hi = p->act_max;
   c.t1 = NULL;
   c.t2 = NULL;
-  if (bc->count >= ADD_TABLE_MIN) {
+  if (tables && bc->count >= ADD_TABLE_MIN) {
     int32_t u;
     for (u = 0; u < 256; u++) {
       const int32_t q = (int32_t)(int8_t)(uint8_t)u;
-      tab1[u] = in_scale(&c.r1, q, c.off1, c.ls);
-      tab2[u] = in_scale(&c.r2, q, c.off2, c.ls);
+      tables[u] = in_scale(&c.r1, q, c.off1, c.ls);
+      tables[256 + u] = in_scale(&c.r2, q, c.off2, c.ls);
     }
-    c.t1 = tab1;
-    c.t2 = tab2;
+    c.t1 = tables;
+    c.t2 = tables + 256;
   }
   n = mote_bcast_row_len(bc);
   s1 = bc->stride1[bc->ndim - 1];

@@ -60,11 +60,15 @@ void mote_fc_s8_dsp(const mote_fc_dims *n, const mote_fc_q_params *p,
                     const int32_t *bias, int8_t *output, int16_t *scratch);
 
 /* ADD int8 (every broadcast the reference walks; left_shift in 0..31).
- * out may alias in1 as in the reference. */
+ * out may alias in1 as in the reference. tables: NULL, or
+ * mote_add_s8_dsp_scratch() bytes (4-byte aligned; 0 for short ADDs) for
+ * the tabulated input rescales (without them: per element). */
 int mote_add_s8_dsp_supported(const mote_addsub_q_params *p,
                               const mote_bcast *bc);
+size_t mote_add_s8_dsp_scratch(const mote_bcast *bc);
 void mote_add_s8_dsp(const mote_addsub_q_params *p, const mote_bcast *bc,
-                     const int8_t *in1, const int8_t *in2, int8_t *out);
+                     const int8_t *in1, const int8_t *in2, int8_t *out,
+                     int32_t *tables);
 
 /* AVERAGE_POOL_2D int8, windows of at most 256 taps (int16 sums). */
 int mote_avg_pool_s8_dsp_supported(const mote_pool_params *p);
