@@ -65,28 +65,66 @@ static inline int32_t x2_of(const add_ctx *c, int32_t b) {
   return c->t2 ? c->t2[(uint8_t)b] : in_scale(&c->r2, b, c->off2, c->ls);
 }
 
+/* Bytewise signed max / min of x and y (SSUB8 sets a GE flag per byte
+ * where x >= y; SEL picks by them; one asm keeps the flags between). */
+static inline uint32_t max4(uint32_t x, uint32_t y) {
+  uint32_t r;
+  __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2"
+          : "=&r"(r)
+          : "r"(x), "r"(y)
+          : "cc");
+  return r;
+}
+static inline uint32_t min4(uint32_t x, uint32_t y) {
+  uint32_t r;
+  __asm__("ssub8 %0, %1, %2\n\tsel %0, %2, %1"
+          : "=&r"(r)
+          : "r"(x), "r"(y)
+          : "cc");
+  return r;
+}
+
+/* Output of byte k of wa and wb through the tables and the folded
+ * requantization, saturated to int8, in the low byte (the clamp to
+ * [lo, hi] is applied to the packed word). */
+static inline uint32_t lane(const int32_t *t1, const int32_t *t2,
+                            const mote_dsp_rqw *w, uint32_t wa, uint32_t wb,
+                            int k) {
+  const int32_t s =
+      mote_wrap_add(t1[(wa >> (8 * k)) & 0xFFu], t2[(wb >> (8 * k)) & 0xFFu]);
+  return (uint32_t)mote_dsp_ssat8(mote_dsp_rqw_fast(w, s)) & 0xFFu;
+}
+
+/* The tabulated, folded case, input 1 contiguous, input 2 contiguous
+ * (s2 = 1) or one value (s2 = 0): four elements per step; returns how
+ * many it did. */
+static int32_t add_row4(const add_ctx *c, const int8_t *a, const int8_t *b,
+                        int32_t s2, int8_t *out, int32_t n) {
+  const int32_t *t1 = c->t1, *t2 = c->t2;
+  const mote_dsp_rqw w = c->w;
+  const uint32_t lo4 = (uint32_t)(uint8_t)c->lo * 0x01010101u;
+  const uint32_t hi4 = (uint32_t)(uint8_t)c->hi * 0x01010101u;
+  const uint32_t bc = (uint32_t)(uint8_t)b[0] * 0x01010101u;
+  int32_t i;
+  for (i = 0; i + 4 <= n; i += 4) {
+    const uint32_t wa = (uint32_t)mote_dsp_ld32(a + i);
+    const uint32_t wb = s2 ? (uint32_t)mote_dsp_ld32(b + i) : bc;
+    uint32_t o = lane(t1, t2, &w, wa, wb, 0);
+    o |= lane(t1, t2, &w, wa, wb, 1) << 8;
+    o |= lane(t1, t2, &w, wa, wb, 2) << 16;
+    o |= lane(t1, t2, &w, wa, wb, 3) << 24;
+    o = min4(max4(o, lo4), hi4);
+    memcpy(out + i, &o, sizeof o);
+  }
+  return i;
+}
+
 /* One row of n elements, input steps s1, s2 (0: broadcast). */
 static void add_row(const add_ctx *c, const int8_t *a, int32_t s1,
                     const int8_t *b, int32_t s2, int8_t *out, int32_t n) {
   int32_t i = 0;
-  if (c->t1 && c->t2 && c->w.sh >= 0 && s1 == 1 && (s2 == 1 || s2 == 0)) {
-    const int32_t *t1 = c->t1, *t2 = c->t2;
-    const uint32_t bc = (uint32_t)(uint8_t)b[0] * 0x01010101u;
-    for (; i + 4 <= n; i += 4) {
-      const uint32_t wa = (uint32_t)mote_dsp_ld32(a + i);
-      const uint32_t wb = s2 ? (uint32_t)mote_dsp_ld32(b + i) : bc;
-      uint32_t o = 0;
-      int32_t k;
-      for (k = 0; k < 4; k++) {
-        const int32_t s = mote_wrap_add(t1[(wa >> (8 * k)) & 0xFFu],
-                                        t2[(wb >> (8 * k)) & 0xFFu]);
-        int32_t v = mote_dsp_rqw_fast(&c->w, s);
-        v = v < c->lo ? c->lo : (v > c->hi ? c->hi : v);
-        o |= ((uint32_t)v & 0xFFu) << (8 * k);
-      }
-      memcpy(out + i, &o, sizeof o);
-    }
-  }
+  if (c->t1 && c->w.sh >= 0 && s1 == 1 && (s2 == 1 || s2 == 0))
+    i = add_row4(c, a, b, s2, out, n);
   for (; i < n; i++)
     out[i] = (int8_t)finish(
         c, mote_wrap_add(x1_of(c, a[i * s1]), x2_of(c, b[i * s2])));
@@ -108,18 +146,27 @@ void mote_add_s8_dsp(const mote_addsub_q_params *p, const mote_bcast *bc,
   add_ctx c;
   mote_requant_ch oc;
   mote_bcast_it it;
-  int32_t n, s1, s2, rows, r;
+  int32_t n, s1, s2, rows, r, swap;
   if (bc->count <= 0) return;
-  c.r1 = in_rq(p->in1_mult, p->in1_shift);
-  c.r2 = in_rq(p->in2_mult, p->in2_shift);
+  n = mote_bcast_row_len(bc);
+  s1 = bc->stride1[bc->ndim - 1];
+  s2 = bc->stride2[bc->ndim - 1];
+  /* Input 1 broadcast along the rows, input 2 not: swap the roles (the
+   * sum is symmetric once both are rescaled), so that "a" below is the
+   * contiguous one. */
+  swap = s1 == 0 && s2 == 1;
+  c.r1 = in_rq(swap ? p->in2_mult : p->in1_mult,
+               swap ? p->in2_shift : p->in1_shift);
+  c.r2 = in_rq(swap ? p->in1_mult : p->in2_mult,
+               swap ? p->in1_shift : p->in2_shift);
+  c.off1 = swap ? p->in2_offset : p->in1_offset;
+  c.off2 = swap ? p->in1_offset : p->in2_offset;
   c.ro = in_rq(p->out_mult, p->out_shift);
   oc.mult = NULL;
   oc.shift = NULL;
   oc.mult0 = p->out_mult;
   oc.shift0 = p->out_shift > 0 ? 0 : p->out_shift;
   mote_dsp_rqw_fill_zo(&c.w, &oc, 1, p->out_offset);
-  c.off1 = p->in1_offset;
-  c.off2 = p->in2_offset;
   c.ls = p->left_shift;
   c.zo = p->out_offset;
   c.lo = p->act_min;
@@ -136,22 +183,13 @@ void mote_add_s8_dsp(const mote_addsub_q_params *p, const mote_bcast *bc,
     c.t1 = tables;
     c.t2 = tables + 256;
   }
-  n = mote_bcast_row_len(bc);
-  s1 = bc->stride1[bc->ndim - 1];
-  s2 = bc->stride2[bc->ndim - 1];
   rows = bc->count / n;
   mote_bcast_begin(&it);
   for (r = 0; r < rows; r++) {
-    /* Input 1 broadcast along the row, input 2 not: swap the roles (the
-     * sum is symmetric once both are rescaled). */
-    if (s1 == 0 && s2 == 1 && c.t1) {
-      add_ctx sw = c;
-      sw.t1 = c.t2;
-      sw.t2 = c.t1;
-      add_row(&sw, in2 + it.o2, s2, in1 + it.o1, s1, out, n);
-    } else {
+    if (swap)
+      add_row(&c, in2 + it.o2, s2, in1 + it.o1, s1, out, n);
+    else
       add_row(&c, in1 + it.o1, s1, in2 + it.o2, s2, out, n);
-    }
     out += n;
     mote_bcast_next_row(bc, &it);
   }
