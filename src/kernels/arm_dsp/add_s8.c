@@ -65,25 +65,6 @@ static inline int32_t x2_of(const add_ctx *c, int32_t b) {
   return c->t2 ? c->t2[(uint8_t)b] : in_scale(&c->r2, b, c->off2, c->ls);
 }
 
-/* Bytewise signed max / min of x and y (SSUB8 sets a GE flag per byte
- * where x >= y; SEL picks by them; one asm keeps the flags between). */
-static inline uint32_t max4(uint32_t x, uint32_t y) {
-  uint32_t r;
-  __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2"
-          : "=&r"(r)
-          : "r"(x), "r"(y)
-          : "cc");
-  return r;
-}
-static inline uint32_t min4(uint32_t x, uint32_t y) {
-  uint32_t r;
-  __asm__("ssub8 %0, %1, %2\n\tsel %0, %2, %1"
-          : "=&r"(r)
-          : "r"(x), "r"(y)
-          : "cc");
-  return r;
-}
-
 /* Output of byte k of wa and wb through the tables and the folded
  * requantization, saturated to int8, in the low byte (the clamp to
  * [lo, hi] is applied to the packed word). */
@@ -113,7 +94,7 @@ static int32_t add_row4(const add_ctx *c, const int8_t *a, const int8_t *b,
     o |= lane(t1, t2, &w, wa, wb, 1) << 8;
     o |= lane(t1, t2, &w, wa, wb, 2) << 16;
     o |= lane(t1, t2, &w, wa, wb, 3) << 24;
-    o = min4(max4(o, lo4), hi4);
+    o = mote_dsp_min4(mote_dsp_max4(o, lo4), hi4);
     memcpy(out + i, &o, sizeof o);
   }
   return i;

@@ -12,27 +12,6 @@
 #if defined(MOTE_HAVE_ARM_DSP)
 #include "dsp_common.h"
 
-/* Bytewise signed max of x and y (SSUB8 and SEL in one asm: the GE flags
- * must not be clobbered between them). */
-static inline uint32_t max4(uint32_t x, uint32_t y) {
-  uint32_t r;
-  __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2"
-          : "=&r"(r)
-          : "r"(x), "r"(y)
-          : "cc");
-  return r;
-}
-
-/* Bytewise signed min of x and y: SEL takes y where x >= y. */
-static inline uint32_t min4(uint32_t x, uint32_t y) {
-  uint32_t r;
-  __asm__("ssub8 %0, %1, %2\n\tsel %0, %2, %1"
-          : "=&r"(r)
-          : "r"(x), "r"(y)
-          : "cc");
-  return r;
-}
-
 void mote_max_pool_s8_dsp(const mote_pool_params *p, const int8_t *in,
                           int8_t *out) {
   const int32_t depth = p->depth;
@@ -50,10 +29,10 @@ void mote_max_pool_s8_dsp(const mote_pool_params *p, const int8_t *in,
           for (y = y0; y < y1; y++) {
             const int8_t *row = img + (y * p->in_w + x0) * depth + c;
             for (x = x0; x < x1; x++, row += depth)
-              m = max4((uint32_t)mote_dsp_ld32(row), m);
+              m = mote_dsp_max4((uint32_t)mote_dsp_ld32(row), m);
           }
-          m = max4(m, lo4);
-          m = min4(m, hi4);
+          m = mote_dsp_max4(m, lo4);
+          m = mote_dsp_min4(m, hi4);
           memcpy(out, &m, sizeof m);
           out += 4;
         }
