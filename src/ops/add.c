@@ -21,6 +21,7 @@
 #if defined(MOTE_HAVE_NEON)
 #include "../kernels/arm_neon/add_neon.h"
 #endif
+#include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
 #include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 
 typedef struct add_data {
@@ -75,6 +76,18 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
       mote_add_s8_neon_supported(&d.q, &d.b.bc))
     d.kern = MOTE_ISA_NEON;
 #endif
+#if defined(MOTE_HAVE_ARM_DSP)
+  /* DSP int8, where the MVE kernel (precedence, chosen at eval) declines. */
+  if (d.b.type == MOTE_INT8 && mote_add_s8_dsp_supported(&d.q, &d.b.bc)
+#if defined(MOTE_HAVE_ARM_MVE)
+      && !mote_add_s8_mve_supported(&d.b.bc)
+#endif
+  ) {
+    const size_t tb = mote_add_s8_dsp_scratch(&d.b.bc);
+    d.kern = MOTE_KERN_DSP;
+    if (tb) MOTE_TRY(mote_request_scratch(ctx, node, tb));
+  }
+#endif
   return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
@@ -119,6 +132,14 @@ MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
     mote_add_s8_mve(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
                     (const int8_t *)mote_in(ctx, node, 1),
                     (int8_t *)mote_out(ctx, node, 0));
+    return MOTE_OK;
+  }
+#endif
+#if defined(MOTE_HAVE_ARM_DSP)
+  if (d->kern == MOTE_KERN_DSP) {
+    mote_add_s8_dsp(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
+                    (const int8_t *)mote_in(ctx, node, 1),
+                    (int8_t *)mote_out(ctx, node, 0), (int32_t *)node->scratch);
     return MOTE_OK;
   }
 #endif

@@ -9,6 +9,7 @@
 #if defined(MOTE_HAVE_NEON)
 #include "../kernels/arm_neon/pool_neon.h"
 #endif
+#include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
 #include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 #include "../kernels/isa.h"
 #if defined(MOTE_HAVE_AVX2)
@@ -37,6 +38,15 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
 #if defined(MOTE_HAVE_AVX512)
   if ((d->isa & MOTE_ISA_AVX512) && mote_avg_pool_s8_avx512_supported(&d->p))
     d->kern = MOTE_ISA_AVX512;
+#endif
+#if defined(MOTE_HAVE_ARM_DSP)
+  /* DSP int8, where the MVE kernel (precedence, chosen at eval) declines. */
+  if (d->type == MOTE_INT8 && mote_avg_pool_s8_dsp_supported(&d->p)
+#if defined(MOTE_HAVE_ARM_MVE)
+      && !mote_avg_pool_s8_mve_supported(&d->p)
+#endif
+  )
+    d->kern = MOTE_KERN_DSP;
 #endif
   return MOTE_OK;
 }
@@ -72,6 +82,12 @@ MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
 #if defined(MOTE_HAVE_ARM_MVE)
       if (mote_avg_pool_s8_mve_supported(&d->p)) {
         mote_avg_pool_s8_mve(&d->p, (const int8_t *)in, (int8_t *)out);
+        break;
+      }
+#endif
+#if defined(MOTE_HAVE_ARM_DSP)
+      if (d->kern == MOTE_KERN_DSP) {
+        mote_avg_pool_s8_dsp(&d->p, (const int8_t *)in, (int8_t *)out);
         break;
       }
 #endif

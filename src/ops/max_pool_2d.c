@@ -7,6 +7,7 @@
 #if defined(MOTE_HAVE_NEON)
 #include "../kernels/arm_neon/pool_neon.h"
 #endif
+#include "../kernels/arm_dsp/arm_dsp.h" /* empty without the DSP extension */
 #include "../kernels/arm_mve/arm_mve_kernels.h" /* empty without MVE */
 #include "../kernels/isa.h"
 #if defined(MOTE_HAVE_AVX2)
@@ -32,6 +33,10 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
 #endif
 #if defined(MOTE_HAVE_AVX512)
   if ((d->isa & MOTE_ISA_AVX512)) d->kern = MOTE_ISA_AVX512;
+#endif
+#if defined(MOTE_HAVE_ARM_DSP) && !defined(MOTE_HAVE_ARM_MVE)
+  /* DSP int8 (the MVE kernel takes every shape where it is built). */
+  if (d->type == MOTE_INT8) d->kern = MOTE_KERN_DSP;
 #endif
   return MOTE_OK;
 }
@@ -66,6 +71,12 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 #if defined(MOTE_HAVE_ARM_MVE)
       mote_max_pool_s8_mve(&d->p, (const int8_t *)in, (int8_t *)out);
       break;
+#endif
+#if defined(MOTE_HAVE_ARM_DSP) && !defined(MOTE_HAVE_ARM_MVE)
+      if (d->kern == MOTE_KERN_DSP) {
+        mote_max_pool_s8_dsp(&d->p, (const int8_t *)in, (int8_t *)out);
+        break;
+      }
 #endif
       mote_max_pool_s8_ref(&d->p, (const int8_t *)in, (int8_t *)out);
       break;

@@ -6,7 +6,10 @@
 ** scratch, wide rows, and general; depth
 ** multiplier 1, or 1 input channel and multiplier 2..67) and
 ** FULLY_CONNECTED, full-range zero points, per-channel or per-tensor
-** multipliers, with and without bias. Every output byte must match; exits
+** multipliers, with and without bias; ADD (random ranks, broadcasts either
+** way, in place, short and long, extreme multipliers and shifts, clamps),
+** AVERAGE_POOL_2D and MAX_POOL_2D (padding, windows wholly in it, every
+** channel tail, clamps). Every output byte must match; exits
 ** 0 only then (and fails when the core has no DSP extension). */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,7 +17,9 @@
 
 #include "kernels/arm_dsp/arm_dsp.h"
 #include "kernels/ref/conv_ref.h"
+#include "kernels/ref/elementwise_ref.h"
 #include "kernels/ref/fc_ref.h"
+#include "kernels/ref/pool_ref.h"
 #include "mote_port.h"
 
 #if defined(MOTE_HAVE_ARM_DSP)
@@ -26,6 +31,8 @@
 #define BUF 12288
 
 static int8_t in_buf[BUF], w_buf[BUF], out_ref[BUF], out_dsp[BUF];
+static int8_t in_copy[BUF];
+static int32_t tabs[512]; /* ADD's input tables */
 static int32_t bias_buf[128], mult_buf[128];
 static int8_t shift_buf[128];
 static int16_t cols[4 * 67 * 25 + 8] __attribute__((aligned(8)));
@@ -282,11 +289,135 @@ static int32_t run_requant(void) {
   return i;
 }
 
+/* A random multiplier and shift: mostly as ADD's prepare makes them,
+ * now and then anything (INT32_MIN, 0, negative, shifts -31..30). */
+static void rand_mult(int32_t *m, int32_t *sh, int32_t lo_sh, int32_t hi_sh) {
+  *m = rnd(1 << 30, 0x7FFFFFFF);
+  *sh = rnd(lo_sh, hi_sh);
+  if (rnd(0, 7) == 0) {
+    const uint32_t u = next();
+    *m = rnd(0, 5) == 0 ? INT32_MIN : rnd(0, 5) == 0 ? 0 : (int32_t)u;
+    *sh = rnd(-31, 30);
+  }
+}
+
+static int32_t run_add(void) {
+  int32_t done = 0;
+  for (int32_t cs = 0; done < ARM_DSP_FW_CASES * 2; cs++) {
+    int32_t od[4], a[4], bd[4], outd[6];
+    uint32_t na = (uint32_t)rnd(1, 4), nb = (uint32_t)rnd(1, 4), no;
+    const uint32_t n = na > nb ? na : nb;
+    const int big = rnd(0, 1);
+    for (uint32_t i = 0; i < n; i++)
+      od[i] = i + 1 == n && big ? rnd(1, 300) : rnd(1, big ? 6 : 4);
+    for (uint32_t i = 0; i < na; i++)
+      a[i] = rnd(0, 2) == 0 ? 1 : od[i + n - na];
+    for (uint32_t i = 0; i < nb; i++)
+      bd[i] = rnd(0, 2) == 0 ? 1 : od[i + n - nb];
+    if (rnd(0, 2) == 0) { /* same shapes */
+      nb = na;
+      for (uint32_t i = 0; i < na; i++) bd[i] = a[i];
+    }
+    mote_bcast bc;
+    if (mote_bcast_init(&bc, a, na, bd, nb, outd, &no) != MOTE_BCAST_OK)
+      fail("ADD", cs, -2, 0, 1);
+    int32_t c1 = 1, c2 = 1;
+    for (uint32_t i = 0; i < na; i++) c1 *= a[i];
+    for (uint32_t i = 0; i < nb; i++) c2 *= bd[i];
+    if (bc.count + 16 > BUF) continue;
+    mote_addsub_q_params p;
+    p.in1_offset = -rnd(-128, 127);
+    p.in2_offset = -rnd(-128, 127);
+    p.out_offset = rnd(-128, 127);
+    p.left_shift = rnd(0, 5) == 0 ? rnd(0, 31) : 20;
+    rand_mult(&p.in1_mult, &p.in1_shift, -12, 0);
+    rand_mult(&p.in2_mult, &p.in2_shift, -12, 0);
+    rand_mult(&p.out_mult, &p.out_shift, -31, 0);
+    p.act_min = rnd(0, 3) == 0 ? rnd(-128, 0) : -128;
+    p.act_max = rnd(0, 3) == 0 ? rnd(p.act_min, 127) : 127;
+    if (!mote_add_s8_dsp_supported(&p, &bc) ||
+        mote_add_s8_dsp_scratch(&bc) > sizeof tabs)
+      fail("ADD", cs, -1, 1, 0);
+    fill(in_buf, c1);
+    fill(w_buf, c2);
+    memset(out_ref, 0x55, sizeof out_ref);
+    memset(out_dsp, 0x55, sizeof out_dsp);
+    mote_add_s8_ref(&p, &bc, in_buf, w_buf, out_ref);
+    if (c1 == bc.count && rnd(0, 2) == 0) { /* in place: out is input 1 */
+      memcpy(out_dsp, in_buf, (size_t)c1);
+      mote_add_s8_dsp(&p, &bc, out_dsp, w_buf, out_dsp, tabs);
+    } else {
+      memcpy(in_copy, in_buf, (size_t)c1);
+      mote_add_s8_dsp(&p, &bc, in_copy, w_buf, out_dsp,
+                      rnd(0, 4) == 0 ? NULL : tabs);
+    }
+    check("ADD", cs, bc.count);
+    done++;
+  }
+  return done;
+}
+
+/* Random pool geometry; 0 when it does not fit the buffers. */
+static int rand_pool(mote_pool_params *p, int avg) {
+  p->batches = rnd(1, 2);
+  p->depth = rnd(0, 2) == 0 ? 4 * rnd(1, 16) : rnd(1, 67);
+  p->in_h = rnd(1, 12);
+  p->in_w = rnd(1, 12);
+  p->filter_h = rnd(1, 5);
+  p->filter_w = rnd(1, 5);
+  if (avg && rnd(0, 7) == 0) { /* global pooling, up to 16x16 = 256 taps */
+    p->in_h = p->filter_h = rnd(1, 16);
+    p->in_w = p->filter_w = rnd(1, 16);
+  }
+  p->stride_h = rnd(1, 3);
+  p->stride_w = rnd(1, 3);
+  p->pad_h = rnd(0, 1) ? 0 : rnd(0, p->filter_h + 1);
+  p->pad_w = rnd(0, 1) ? 0 : rnd(0, p->filter_w + 1);
+  const int32_t sh = p->in_h + 2 * p->pad_h - p->filter_h;
+  const int32_t sw = p->in_w + 2 * p->pad_w - p->filter_w;
+  if (sh < 0 || sw < 0) return 0;
+  p->out_h = sh / p->stride_h + 1;
+  p->out_w = sw / p->stride_w + 1;
+  p->act_min = rnd(0, 3) == 0 ? rnd(-128, 0) : -128;
+  p->act_max = rnd(0, 3) == 0 ? rnd(p->act_min, 127) : 127;
+  return p->batches * p->in_h * p->in_w * p->depth <= BUF &&
+         p->batches * p->out_h * p->out_w * p->depth + 16 <= BUF;
+}
+
+static int32_t run_pool(int avg) {
+  const char *op = avg ? "AVERAGE_POOL_2D" : "MAX_POOL_2D";
+  int32_t done = 0;
+  for (int32_t cs = 0; done < ARM_DSP_FW_CASES; cs++) {
+    mote_pool_params p;
+    if (!rand_pool(&p, avg)) continue;
+    const int32_t nin = p.batches * p.in_h * p.in_w * p.depth;
+    fill(in_buf, nin);
+    if (rnd(0, 4) == 0) /* extremes: sums at the int16 limits */
+      memset(in_buf, rnd(0, 1) ? 0x80 : 0x7F, (size_t)nin);
+    memset(out_ref, 0x55, sizeof out_ref);
+    memset(out_dsp, 0x55, sizeof out_dsp);
+    if (avg) {
+      if (!mote_avg_pool_s8_dsp_supported(&p)) fail(op, cs, -1, 1, 0);
+      mote_avg_pool_s8_ref(&p, in_buf, out_ref);
+      mote_avg_pool_s8_dsp(&p, in_buf, out_dsp);
+    } else {
+      mote_max_pool_s8_ref(&p, in_buf, out_ref);
+      mote_max_pool_s8_dsp(&p, in_buf, out_dsp);
+    }
+    check(op, cs, p.batches * p.out_h * p.out_w * p.depth);
+    done++;
+  }
+  return done;
+}
+
 int main(void) {
   int32_t n = run_requant();
   n += run_conv(0);
   n += run_conv(1);
   n += run_fc();
+  n += run_add();
+  n += run_pool(1);
+  n += run_pool(0);
   mote_port_write("arm_dsp: ");
   put_num(n);
   mote_port_write(" random cases bit-exact with the reference kernels\n");

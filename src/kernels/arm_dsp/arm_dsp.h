@@ -1,5 +1,6 @@
 /*
-** arm_dsp.h: int8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED kernels
+** arm_dsp.h: int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD,
+** AVERAGE_POOL_2D and MAX_POOL_2D kernels
 ** for Cortex-M cores with the DSP extension (Cortex-M4, M33, M55), built on
 ** the <arm_acle.h> SIMD intrinsics (__sxtb16, __sxtab16, __smlad, ...).
 **
@@ -20,7 +21,9 @@
 #include <stdint.h>
 
 #include "../ref/conv_ref.h"
+#include "../ref/elementwise_ref.h"
 #include "../ref/fc_ref.h"
+#include "../ref/pool_ref.h"
 
 /*
 ** CONV_2D int8 (one group only). Scratch: two int16 im2col rows and a
@@ -55,6 +58,26 @@ size_t mote_fc_s8_dsp_scratch(const mote_fc_dims *n);
 void mote_fc_s8_dsp(const mote_fc_dims *n, const mote_fc_q_params *p,
                     const int8_t *input, const int8_t *weights,
                     const int32_t *bias, int8_t *output, int16_t *scratch);
+
+/* ADD int8 (every broadcast the reference walks; left_shift in 0..31).
+ * out may alias in1 as in the reference. tables: NULL, or
+ * mote_add_s8_dsp_scratch() bytes (4-byte aligned; 0 for short ADDs) for
+ * the tabulated input rescales (without them: per element). */
+int mote_add_s8_dsp_supported(const mote_addsub_q_params *p,
+                              const mote_bcast *bc);
+size_t mote_add_s8_dsp_scratch(const mote_bcast *bc);
+void mote_add_s8_dsp(const mote_addsub_q_params *p, const mote_bcast *bc,
+                     const int8_t *in1, const int8_t *in2, int8_t *out,
+                     int32_t *tables);
+
+/* AVERAGE_POOL_2D int8, windows of at most 256 taps (int16 sums). */
+int mote_avg_pool_s8_dsp_supported(const mote_pool_params *p);
+void mote_avg_pool_s8_dsp(const mote_pool_params *p, const int8_t *in,
+                          int8_t *out);
+
+/* MAX_POOL_2D int8, any shape. */
+void mote_max_pool_s8_dsp(const mote_pool_params *p, const int8_t *in,
+                          int8_t *out);
 
 #endif /* __ARM_FEATURE_DSP */
 #endif

@@ -202,6 +202,27 @@ static inline int32_t mote_dsp_ssat8(int32_t v) {
   return v;
 }
 
+/* Per byte: a where x >= y (signed), else b. SSUB8 sets a GE flag per byte
+ * where x >= y (exact signed difference), SEL picks by them (one asm: the
+ * flags must survive between the two). */
+static inline uint32_t mote_dsp_sel_ge(uint32_t x, uint32_t y, uint32_t a,
+                                       uint32_t b) {
+  uint32_t r;
+  __asm__("ssub8 %0, %1, %2\n\tsel %0, %3, %4"
+          : "=&r"(r)
+          : "r"(x), "r"(y), "r"(a), "r"(b)
+          : "cc");
+  return r;
+}
+
+/* Bytewise signed max and min of x and y. */
+static inline uint32_t mote_dsp_max4(uint32_t x, uint32_t y) {
+  return mote_dsp_sel_ge(x, y, x, y);
+}
+static inline uint32_t mote_dsp_min4(uint32_t x, uint32_t y) {
+  return mote_dsp_sel_ge(x, y, y, x);
+}
+
 /* Requantization, output offset and clamp of one accumulator (bias
  * already in it), as the reference kernels do it. */
 static inline int8_t mote_dsp_requant(int32_t acc, const mote_requant_ch *rq,
