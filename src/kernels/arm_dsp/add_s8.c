@@ -176,4 +176,7 @@ void mote_add_s8_dsp(const mote_addsub_q_params *p, const mote_bcast *bc,
   }
 }
 
+#else
+/* No DSP extension: no code here (ISO C wants one declaration). */
+typedef int mote_dsp_add_s8_unused;
 #endif /* MOTE_HAVE_ARM_DSP */

@@ -67,4 +67,7 @@ void mote_avg_pool_s8_dsp(const mote_pool_params *p, const int8_t *in,
   }
 }
 
+#else
+/* No DSP extension: no code here (ISO C wants one declaration). */
+typedef int mote_dsp_pool_avg_s8_unused;
 #endif /* MOTE_HAVE_ARM_DSP */

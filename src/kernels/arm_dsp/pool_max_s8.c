@@ -52,4 +52,7 @@ void mote_max_pool_s8_dsp(const mote_pool_params *p, const int8_t *in,
   }
 }
 
+#else
+/* No DSP extension: no code here (ISO C wants one declaration). */
+typedef int mote_dsp_pool_max_s8_unused;
 #endif /* MOTE_HAVE_ARM_DSP */
