@@ -35,7 +35,7 @@ static int8_t in_copy[BUF];
 static int32_t tabs[512]; /* ADD's input tables */
 static int32_t bias_buf[128], mult_buf[128];
 static int8_t shift_buf[128];
-static int16_t cols[4 * 67 * 25 + 8] __attribute__((aligned(8)));
+static int16_t cols[8 * 67 * 25 + 8] __attribute__((aligned(8)));
 static uint32_t rng = 0x6d6f7465u;
 
 /* xorshift32: deterministic on every board. */

@@ -7,6 +7,10 @@
 ** The two pixels' rows are interleaved per group of 4 columns (A k,k+2;
 ** A k+1,k+3; B k,k+2; B k+1,k+3: one pointer walks both); the K % 4 tail
 ** columns follow in natural order, pixel A's then pixel B's.
+** Where depth % 4 == 0, a bias and the folded requantization allow it,
+** pixels go 6 at a time instead (mat6_fast: 1 channel x 6 pixels, the
+** rows then hold 6 slots with the same per-group layout, 2 words per
+** slot), the last total % 6 pixels 2 at a time.
 ** The 1x1 fast path is the same gather reduced to one contiguous
 ** __sxtab16 copy per pixel (reading the int8 input in place instead was
 ** measured slower: the expansion then repeats for every channel pair).
@@ -15,6 +19,9 @@
 
 #if defined(MOTE_HAVE_ARM_DSP)
 #include "dsp_common.h"
+
+/* Pixels per block of the one-channel path (mat6). */
+#define MOTE_DSP_P6 6
 
 int mote_conv2d_s8_dsp_supported(const mote_conv_geom *g) {
   return g->filt_in_c == g->in_c; /* one group */
@@ -26,29 +33,33 @@ static int32_t depth(const mote_conv_geom *g) {
 
 size_t mote_conv2d_s8_dsp_scratch(const mote_conv_geom *g) {
   if (!mote_conv2d_s8_dsp_supported(g)) return 0;
-  return (size_t)2 * (size_t)depth(g) * sizeof(int16_t) +
+  /* Six gathered rows where the 1 x 6 block can run (depth % 4 == 0). */
+  const size_t rows = (depth(g) & 3) == 0 ? MOTE_DSP_P6 : 2;
+  return rows * (size_t)depth(g) * sizeof(int16_t) +
          (size_t)g->out_c * sizeof(mote_dsp_rqw);
 }
 
-/* Where column k of pixel slot s (0 or 1) goes (see the file comment). */
-static inline int32_t slot_pos(int32_t k, int32_t s, int32_t K, int32_t k4) {
+/* Where column k of pixel slot s (0..S-1 of S slots) goes (see the file
+ * comment). */
+static inline int32_t slot_pos(int32_t k, int32_t s, int32_t S, int32_t K,
+                               int32_t k4) {
   static const int8_t lane[4] = {0, 2, 1, 3};
-  if (k >= k4) return 2 * k4 + s * (K - k4) + (k - k4);
-  return 8 * (k >> 2) + 4 * s + lane[k & 3];
+  if (k >= k4) return S * k4 + s * (K - k4) + (k - k4);
+  return 4 * S * (k >> 2) + 4 * s + lane[k & 3];
 }
 
 /* Columns k..k+n-1 of pixel slot s: src[0..n) + off, or zeros (src
  * NULL). Whole aligned groups of 4 (k % 4 == 0, below k4) take one word
  * load and two SXTAB16; the rest go one by one through slot_pos. */
-static void put_run(int16_t *cols, int32_t s, int32_t K, int32_t k4, int32_t k,
-                    const int8_t *src, int32_t n, int32_t off) {
+static void put_run(int16_t *cols, int32_t s, int32_t S, int32_t K, int32_t k4,
+                    int32_t k, const int8_t *src, int32_t n, int32_t off) {
   const int32_t off2 = mote_dsp_dup16(off);
   int32_t i = 0;
   for (; i < n && (k & 3) && k < k4; i++, k++)
-    cols[slot_pos(k, s, K, k4)] = (int16_t)(src ? (int32_t)src[i] + off : 0);
+    cols[slot_pos(k, s, S, K, k4)] = (int16_t)(src ? (int32_t)src[i] + off : 0);
   if (k < k4) {
-    int32_t *dst = (int32_t *)(void *)cols + 4 * (k >> 2) + 2 * s;
-    for (; i + 4 <= n && k < k4; i += 4, k += 4, dst += 4) {
+    int32_t *dst = (int32_t *)(void *)cols + 2 * S * (k >> 2) + 2 * s;
+    for (; i + 4 <= n && k < k4; i += 4, k += 4, dst += 2 * S) {
       if (src) {
         const int32_t x = mote_dsp_ld32(src + i);
         dst[0] = mote_dsp_even(off2, x);
@@ -60,13 +71,14 @@ static void put_run(int16_t *cols, int32_t s, int32_t K, int32_t k4, int32_t k,
     }
   }
   for (; i < n; i++, k++)
-    cols[slot_pos(k, s, K, k4)] = (int16_t)(src ? (int32_t)src[i] + off : 0);
+    cols[slot_pos(k, s, S, K, k4)] = (int16_t)(src ? (int32_t)src[i] + off : 0);
 }
 
 /* Gather the receptive field of output pixel (oy, ox) of one image into
  * pixel slot s of the interleaved rows. */
 static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
-                   int32_t ox, int32_t off, int16_t *cols, int32_t s) {
+                   int32_t ox, int32_t off, int16_t *cols, int32_t s,
+                   int32_t S) {
   const int32_t fc = g->in_c;
   const int32_t iy0 = oy * g->stride_h - g->pad_h;
   const int32_t ix0 = ox * g->stride_w - g->pad_w;
@@ -82,7 +94,7 @@ static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
           for (c = 0; c < fc; c += 4) {
             dst[0] = 0;
             dst[1] = 0;
-            dst += 4;
+            dst += 2 * S;
           }
           continue;
         }
@@ -91,7 +103,7 @@ static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
           const int32_t x = mote_dsp_ld32(ip + c);
           dst[0] = mote_dsp_even(off2, x);
           dst[1] = mote_dsp_odd(off2, x);
-          dst += 4;
+          dst += 2 * S;
         }
       }
     }
@@ -105,7 +117,7 @@ static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
     for (fy = 0; fy < g->filt_h; fy++, k += L) {
       const int32_t iy = iy0 + g->dil_h * fy;
       if (iy < 0 || iy >= g->in_h) {
-        put_run(cols, s, K, k4, k, NULL, L, 0);
+        put_run(cols, s, S, K, k4, k, NULL, L, 0);
         continue;
       }
       const int8_t *row = img + iy * g->in_w * fc;
@@ -114,17 +126,17 @@ static void gather(const mote_conv_geom *g, const int8_t *img, int32_t oy,
         int32_t e = g->in_w - ix0;
         if (e > fw) e = fw;
         if (e < a) e = a;
-        put_run(cols, s, K, k4, k, NULL, a * fc, 0);
-        put_run(cols, s, K, k4, k + a * fc, row + (ix0 + a) * fc, (e - a) * fc,
-                off);
-        put_run(cols, s, K, k4, k + e * fc, NULL, (fw - e) * fc, 0);
+        put_run(cols, s, S, K, k4, k, NULL, a * fc, 0);
+        put_run(cols, s, S, K, k4, k + a * fc, row + (ix0 + a) * fc,
+                (e - a) * fc, off);
+        put_run(cols, s, S, K, k4, k + e * fc, NULL, (fw - e) * fc, 0);
         continue;
       }
       for (fx = 0; fx < fw; fx++) {
         const int32_t ix = ix0 + g->dil_w * fx;
         const int inside = ix >= 0 && ix < g->in_w;
-        put_run(cols, s, K, k4, k + fx * fc, inside ? row + ix * fc : NULL, fc,
-                off);
+        put_run(cols, s, S, K, k4, k + fx * fc, inside ? row + ix * fc : NULL,
+                fc, off);
       }
     }
   }
@@ -318,6 +330,110 @@ static inline __attribute__((always_inline)) void mat2_slim(
 #undef MOTE_DSP_PUT
 }
 
+/*
+** One group of 4 columns for 1 channel (weight row p) x 6 pixels (their
+** gathered words at c, 2 per pixel: k,k+2 then k+1,k+3): 1 LDR + 2 SXTB16
+** + 6 LDRD + 12 SMLAD for 24 products (21 instructions, against 24 in
+** 1.5 groups of the 2 x 2 block: each sign-extended weight word feeds 6
+** SMLADs instead of 2). Same products as the reference, summed in int32
+** (SMLAD wraps like the uint32 sums there), so the sums are bit-exact.
+*/
+#define MOTE_DSP_G16                     \
+  "ldr %[w1], [%[p]], #4\n\t"            \
+  "sxtb16 %[w0], %[w1]\n\t"              \
+  "sxtb16 %[w1], %[w1], ror #8\n\t"      \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a0], %[w0], %[x0], %[a0]\n\t" \
+  "smlad %[a0], %[w1], %[x1], %[a0]\n\t" \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a1], %[w0], %[x0], %[a1]\n\t" \
+  "smlad %[a1], %[w1], %[x1], %[a1]\n\t" \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a2], %[w0], %[x0], %[a2]\n\t" \
+  "smlad %[a2], %[w1], %[x1], %[a2]\n\t" \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a3], %[w0], %[x0], %[a3]\n\t" \
+  "smlad %[a3], %[w1], %[x1], %[a3]\n\t" \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a4], %[w0], %[x0], %[a4]\n\t" \
+  "smlad %[a4], %[w1], %[x1], %[a4]\n\t" \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a5], %[w0], %[x0], %[a5]\n\t" \
+  "smlad %[a5], %[w1], %[x1], %[a5]\n\t"
+
+/*
+** Every output channel of 6 gathered pixels (S = 6 slots, K % 4 == 0,
+** a bias, every channel in the folded fast requantization). Per channel
+** the 6 sums stay in registers through the loop: 6 sums, 2 pointers, the
+** count and 4 temporaries (13 of the 14 allocatable registers); two groups
+** per iteration halve the loop overhead. Output pixel s of the block is
+** at out + s * out_c.
+*/
+static inline __attribute__((always_inline)) void mat6_fast(
+    const mote_conv_geom *g, const int8_t *filter, const int32_t *bias,
+    const int16_t *cols, const mote_dsp_rqw *t, int8_t *out, int32_t lo,
+    int32_t hi, const int full) {
+  const int32_t K = depth(g), n4 = K >> 2, nc = g->out_c;
+  const int32_t *cw = (const int32_t *)(const void *)cols;
+  const int8_t *p = filter;
+  int32_t oc, v;
+  for (oc = 0; oc < nc; oc++, t++) {
+    const int32_t *c = cw;
+    int32_t a0 = bias[oc], a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    int32_t w0, w1, x0, x1, n = n4;
+    if (n & 1) {
+      __asm__(MOTE_DSP_G16
+              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                [a4] "+r"(a4), [a5] "+r"(a5), [p] "+r"(p), [c] "+r"(c),
+                [w0] "=&r"(w0), [w1] "=&r"(w1), [x0] "=&r"(x0), [x1] "=&r"(x1)
+              :
+              : "memory");
+    }
+    n >>= 1;
+    if (n) {
+      __asm__(
+          "1:\n\t" MOTE_DSP_G16 MOTE_DSP_G16
+          "subs %[n], %[n], #1\n\t"
+          "bne 1b\n\t"
+          : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+            [a4] "+r"(a4), [a5] "+r"(a5), [p] "+r"(p), [c] "+r"(c), [n] "+r"(n),
+            [w0] "=&r"(w0), [w1] "=&r"(w1), [x0] "=&r"(x0), [x1] "=&r"(x1)
+          :
+          : "cc", "memory");
+    }
+#define MOTE_DSP_PUT(dst, x)               \
+  do {                                     \
+    v = mote_dsp_rqw_fast(t, x);           \
+    if (full)                              \
+      v = mote_dsp_ssat8(v);               \
+    else                                   \
+      v = v < lo ? lo : (v > hi ? hi : v); \
+    (dst) = (int8_t)v;                     \
+  } while (0)
+    int8_t *o = out + oc;
+    MOTE_DSP_PUT(o[0], a0);
+    MOTE_DSP_PUT(o[nc], a1);
+    MOTE_DSP_PUT(o[2 * nc], a2);
+    MOTE_DSP_PUT(o[3 * nc], a3);
+    MOTE_DSP_PUT(o[4 * nc], a4);
+    MOTE_DSP_PUT(o[5 * nc], a5);
+#undef MOTE_DSP_PUT
+  }
+}
+
+/* The two instances of mat6_fast. */
+static void mat6_full(const mote_conv_geom *g, const int8_t *filter,
+                      const int32_t *bias, const int16_t *cols,
+                      const mote_dsp_rqw *t, int8_t *out) {
+  mat6_fast(g, filter, bias, cols, t, out, -128, 127, 1);
+}
+static void mat6_clamp(const mote_conv_geom *g, const int8_t *filter,
+                       const int32_t *bias, const int16_t *cols,
+                       const mote_dsp_rqw *t, int8_t *out, int32_t lo,
+                       int32_t hi) {
+  mat6_fast(g, filter, bias, cols, t, out, lo, hi, 0);
+}
+
 /* The two instances of mat2_fast. */
 static void mat2_full(const mote_conv_geom *g, const mote_conv_q_params *p,
                       const int8_t *filter, const int32_t *bias,
@@ -414,8 +530,11 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
   const int32_t per_img = g->out_h * g->out_w;
   const int32_t total = g->batches * per_img;
   const int32_t img_len = g->in_h * g->in_w * g->in_c;
-  /* The requantization table follows the two gathered rows. */
-  mote_dsp_rqw *rqw = (mote_dsp_rqw *)(void *)(scratch + 2 * (size_t)depth(g));
+  /* The requantization table follows the gathered rows (6 of them where
+   * depth % 4 == 0, see mote_conv2d_s8_dsp_scratch). */
+  const size_t rows = (depth(g) & 3) == 0 ? MOTE_DSP_P6 : 2;
+  mote_dsp_rqw *rqw =
+      (mote_dsp_rqw *)(void *)(scratch + rows * (size_t)depth(g));
   int32_t i;
   /* Every channel in the folded fast case (all real models): the inline
    * requantization; else the general one per channel. */
@@ -423,14 +542,32 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
       mote_dsp_rqw_fill_zo(rqw, &p->rq, g->out_c, p->output_offset);
   const int full = p->act_min == -128 && p->act_max == 127;
   if (!fast) mote_dsp_rqw_fill(rqw, &p->rq, g->out_c);
-  for (i = 0; i < total; i += 2) {
+  i = 0;
+  if (fast && bias && (depth(g) & 3) == 0) {
+    /* Blocks of 6 pixels (the rows then hold 6 slots), the rest 2 at a
+     * time below. */
+    for (; i + MOTE_DSP_P6 <= total; i += MOTE_DSP_P6) {
+      int32_t s;
+      for (s = 0; s < MOTE_DSP_P6; s++) {
+        const int32_t b = (i + s) / per_img, r = i + s - b * per_img;
+        gather(g, input + b * img_len, r / g->out_w, r % g->out_w,
+               p->input_offset, scratch, s, MOTE_DSP_P6);
+      }
+      if (full)
+        mat6_full(g, filter, bias, scratch, rqw, output + i * g->out_c);
+      else
+        mat6_clamp(g, filter, bias, scratch, rqw, output + i * g->out_c,
+                   p->act_min, p->act_max);
+    }
+  }
+  for (; i < total; i += 2) {
     const int32_t j = i + 1 < total ? i + 1 : i; /* last odd pixel: twice */
     const int32_t b0 = i / per_img, r0 = i - b0 * per_img;
     const int32_t b1 = j / per_img, r1 = j - b1 * per_img;
     gather(g, input + b0 * img_len, r0 / g->out_w, r0 % g->out_w,
-           p->input_offset, scratch, 0);
+           p->input_offset, scratch, 0, 2);
     gather(g, input + b1 * img_len, r1 / g->out_w, r1 % g->out_w,
-           p->input_offset, scratch, 1);
+           p->input_offset, scratch, 1, 2);
     int8_t *oa = output + i * g->out_c,
            *ob = j != i ? output + j * g->out_c : NULL;
     if (!fast)
