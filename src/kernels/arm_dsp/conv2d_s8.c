@@ -8,9 +8,9 @@
 ** A k+1,k+3; B k,k+2; B k+1,k+3: one pointer walks both); the K % 4 tail
 ** columns follow in natural order, pixel A's then pixel B's.
 ** Where depth % 4 == 0, a bias and the folded requantization allow it,
-** pixels go 6 at a time instead (mat6_fast: 1 channel x 6 pixels, the
-** rows then hold 6 slots with the same per-group layout, 2 words per
-** slot), the last total % 6 pixels 2 at a time.
+** pixels go 8 at a time instead (mat1p_fast: 1 channel x 8 pixels, the
+** rows then hold 8 slots with the same per-group layout, 2 words per
+** slot), then one block of 4 if 4 or more are left, the rest 2 at a time.
 ** The 1x1 fast path is the same gather reduced to one contiguous
 ** __sxtab16 copy per pixel (reading the int8 input in place instead was
 ** measured slower: the expansion then repeats for every channel pair).
@@ -20,8 +20,8 @@
 #if defined(MOTE_HAVE_ARM_DSP)
 #include "dsp_common.h"
 
-/* Pixels per block of the one-channel path (mat6). */
-#define MOTE_DSP_P6 6
+/* Pixels per block of the one-channel path (mat1p_fast). */
+#define MOTE_DSP_P8 8 /* gathered rows it needs */
 
 int mote_conv2d_s8_dsp_supported(const mote_conv_geom *g) {
   return g->filt_in_c == g->in_c; /* one group */
@@ -34,7 +34,7 @@ static int32_t depth(const mote_conv_geom *g) {
 size_t mote_conv2d_s8_dsp_scratch(const mote_conv_geom *g) {
   if (!mote_conv2d_s8_dsp_supported(g)) return 0;
   /* Six gathered rows where the 1 x 6 block can run (depth % 4 == 0). */
-  const size_t rows = (depth(g) & 3) == 0 ? MOTE_DSP_P6 : 2;
+  const size_t rows = (depth(g) & 3) == 0 ? MOTE_DSP_P8 : 2;
   return rows * (size_t)depth(g) * sizeof(int16_t) +
          (size_t)g->out_c * sizeof(mote_dsp_rqw);
 }
@@ -331,11 +331,13 @@ static inline __attribute__((always_inline)) void mat2_slim(
 }
 
 /*
-** One group of 4 columns for 1 channel (weight row p) x 6 pixels (their
+** One group of 4 columns for 1 channel (weight row p) x 8 pixels (their
 ** gathered words at c, 2 per pixel: k,k+2 then k+1,k+3): 1 LDR + 2 SXTB16
-** + 6 LDRD + 12 SMLAD for 24 products (21 instructions, against 24 in
-** 1.5 groups of the 2 x 2 block: each sign-extended weight word feeds 6
-** SMLADs instead of 2). Same products as the reference, summed in int32
+** + 8 LDRD + 16 SMLAD for 32 products: 27 instructions, against 32 for
+** two groups of the 2 x 2 block (4 LDR + 8 SXTB16 + 4 LDRD + 16 SMLAD):
+** a sign-extended weight word feeds 16 SMLADs instead of 4, paid for by
+** loading each pixel word pair once per channel instead of per pair.
+** Same products as the reference, summed in int32
 ** (SMLAD wraps like the uint32 sums there), so the sums are bit-exact.
 */
 #define MOTE_DSP_G16                     \
@@ -359,79 +361,146 @@ static inline __attribute__((always_inline)) void mat2_slim(
   "smlad %[a4], %[w1], %[x1], %[a4]\n\t" \
   "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
   "smlad %[a5], %[w0], %[x0], %[a5]\n\t" \
-  "smlad %[a5], %[w1], %[x1], %[a5]\n\t"
+  "smlad %[a5], %[w1], %[x1], %[a5]\n\t" \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a6], %[w0], %[x0], %[a6]\n\t" \
+  "smlad %[a6], %[w1], %[x1], %[a6]\n\t" \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a7], %[w0], %[x0], %[a7]\n\t" \
+  "smlad %[a7], %[w1], %[x1], %[a7]\n\t"
+
+/* The same for 4 pixels (the tail of the 8-pixel blocks). */
+#define MOTE_DSP_G14                     \
+  "ldr %[w1], [%[p]], #4\n\t"            \
+  "sxtb16 %[w0], %[w1]\n\t"              \
+  "sxtb16 %[w1], %[w1], ror #8\n\t"      \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a0], %[w0], %[x0], %[a0]\n\t" \
+  "smlad %[a0], %[w1], %[x1], %[a0]\n\t" \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a1], %[w0], %[x0], %[a1]\n\t" \
+  "smlad %[a1], %[w1], %[x1], %[a1]\n\t" \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a2], %[w0], %[x0], %[a2]\n\t" \
+  "smlad %[a2], %[w1], %[x1], %[a2]\n\t" \
+  "ldrd %[x0], %[x1], [%[c]], #8\n\t"    \
+  "smlad %[a3], %[w0], %[x0], %[a3]\n\t" \
+  "smlad %[a3], %[w1], %[x1], %[a3]\n\t"
 
 /*
-** Every output channel of 6 gathered pixels (S = 6 slots, K % 4 == 0,
-** a bias, every channel in the folded fast requantization). Per channel
-** the 6 sums stay in registers through the loop: 6 sums, 2 pointers, the
-** count and 4 temporaries (13 of the 14 allocatable registers); two groups
-** per iteration halve the loop overhead. Output pixel s of the block is
-** at out + s * out_c.
+** Every output channel of P = 8 or 4 gathered pixels (P slots, K % 4 ==
+** 0, a bias, every channel in the folded fast requantization). For P = 8
+** the loop holds 8 sums, 2 pointers and 4 temporaries: all 14 allocatable
+** registers, so the end of the pixel words is compared from the stack
+** (loaded into a temporary that is free at the end of an iteration); two
+** groups per iteration halve that overhead. Output pixel s of the block
+** is at out + s * out_c.
 */
-static inline __attribute__((always_inline)) void mat6_fast(
+static inline __attribute__((always_inline)) void mat1p_fast(
     const mote_conv_geom *g, const int8_t *filter, const int32_t *bias,
     const int16_t *cols, const mote_dsp_rqw *t, int8_t *out, int32_t lo,
-    int32_t hi, const int full) {
+    int32_t hi, const int full, const int P) {
   const int32_t K = depth(g), n4 = K >> 2, nc = g->out_c;
   const int32_t *cw = (const int32_t *)(const void *)cols;
   const int8_t *p = filter;
   int32_t oc, v;
   for (oc = 0; oc < nc; oc++, t++) {
     const int32_t *c = cw;
+    const int32_t *cend = cw + (P / 2) * K; /* 2 words x P slots per 4 k */
     int32_t a0 = bias[oc], a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-    int32_t w0, w1, x0, x1, n = n4;
-    if (n & 1) {
-      __asm__(MOTE_DSP_G16
-              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
-                [a4] "+r"(a4), [a5] "+r"(a5), [p] "+r"(p), [c] "+r"(c),
-                [w0] "=&r"(w0), [w1] "=&r"(w1), [x0] "=&r"(x0), [x1] "=&r"(x1)
-              :
-              : "memory");
-    }
-    n >>= 1;
-    if (n) {
-      __asm__(
-          "1:\n\t" MOTE_DSP_G16 MOTE_DSP_G16
-          "subs %[n], %[n], #1\n\t"
-          "bne 1b\n\t"
-          : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
-            [a4] "+r"(a4), [a5] "+r"(a5), [p] "+r"(p), [c] "+r"(c), [n] "+r"(n),
-            [w0] "=&r"(w0), [w1] "=&r"(w1), [x0] "=&r"(x0), [x1] "=&r"(x1)
-          :
-          : "cc", "memory");
+    int32_t a6 = a0, a7 = a0;
+    int32_t w0, w1, x0, x1;
+    if (P == 8) {
+      if (n4 & 1) {
+        __asm__(MOTE_DSP_G16
+                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                  [a4] "+r"(a4), [a5] "+r"(a5), [a6] "+r"(a6), [a7] "+r"(a7),
+                  [p] "+r"(p), [c] "+r"(c), [w0] "=&r"(w0), [w1] "=&r"(w1),
+                  [x0] "=&r"(x0), [x1] "=&r"(x1)
+                :
+                : "memory");
+      }
+      if (n4 >> 1) {
+        __asm__("1:\n\t" MOTE_DSP_G16 MOTE_DSP_G16
+                "ldr %[x0], %[e]\n\t"
+                "cmp %[c], %[x0]\n\t"
+                "bne 1b\n\t"
+                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                  [a4] "+r"(a4), [a5] "+r"(a5), [a6] "+r"(a6), [a7] "+r"(a7),
+                  [p] "+r"(p), [c] "+r"(c), [w0] "=&r"(w0), [w1] "=&r"(w1),
+                  [x0] "=&r"(x0), [x1] "=&r"(x1)
+                : [e] "m"(cend)
+                : "cc", "memory");
+      }
+    } else {
+      if (n4 & 1) {
+        __asm__(MOTE_DSP_G14
+                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                  [p] "+r"(p), [c] "+r"(c), [w0] "=&r"(w0), [w1] "=&r"(w1),
+                  [x0] "=&r"(x0), [x1] "=&r"(x1)
+                :
+                : "memory");
+      }
+      if (n4 >> 1) {
+        __asm__("1:\n\t" MOTE_DSP_G14 MOTE_DSP_G14
+                "cmp %[c], %[e]\n\t"
+                "bne 1b\n\t"
+                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                  [p] "+r"(p), [c] "+r"(c), [w0] "=&r"(w0), [w1] "=&r"(w1),
+                  [x0] "=&r"(x0), [x1] "=&r"(x1)
+                : [e] "r"(cend)
+                : "cc", "memory");
+      }
     }
 #define MOTE_DSP_PUT(dst, x)               \
   do {                                     \
-    v = mote_dsp_rqw_fast(t, x);           \
+    v = mote_dsp_rqw_fast(&r, x);          \
     if (full)                              \
       v = mote_dsp_ssat8(v);               \
     else                                   \
       v = v < lo ? lo : (v > hi ? hi : v); \
     (dst) = (int8_t)v;                     \
   } while (0)
+    /* The channel's words in registers: the byte stores below could
+     * alias the table, and would make GCC load them again each time. */
+    const mote_dsp_rqw r = *t;
     int8_t *o = out + oc;
     MOTE_DSP_PUT(o[0], a0);
     MOTE_DSP_PUT(o[nc], a1);
     MOTE_DSP_PUT(o[2 * nc], a2);
     MOTE_DSP_PUT(o[3 * nc], a3);
-    MOTE_DSP_PUT(o[4 * nc], a4);
-    MOTE_DSP_PUT(o[5 * nc], a5);
+    if (P == 8) {
+      MOTE_DSP_PUT(o[4 * nc], a4);
+      MOTE_DSP_PUT(o[5 * nc], a5);
+      MOTE_DSP_PUT(o[6 * nc], a6);
+      MOTE_DSP_PUT(o[7 * nc], a7);
+    }
 #undef MOTE_DSP_PUT
   }
 }
 
-/* The two instances of mat6_fast. */
-static void mat6_full(const mote_conv_geom *g, const int8_t *filter,
+/* The four instances of mat1p_fast. */
+static void mat8_full(const mote_conv_geom *g, const int8_t *filter,
                       const int32_t *bias, const int16_t *cols,
                       const mote_dsp_rqw *t, int8_t *out) {
-  mat6_fast(g, filter, bias, cols, t, out, -128, 127, 1);
+  mat1p_fast(g, filter, bias, cols, t, out, -128, 127, 1, 8);
 }
-static void mat6_clamp(const mote_conv_geom *g, const int8_t *filter,
+static void mat8_clamp(const mote_conv_geom *g, const int8_t *filter,
                        const int32_t *bias, const int16_t *cols,
                        const mote_dsp_rqw *t, int8_t *out, int32_t lo,
                        int32_t hi) {
-  mat6_fast(g, filter, bias, cols, t, out, lo, hi, 0);
+  mat1p_fast(g, filter, bias, cols, t, out, lo, hi, 0, 8);
+}
+static void mat4_full(const mote_conv_geom *g, const int8_t *filter,
+                      const int32_t *bias, const int16_t *cols,
+                      const mote_dsp_rqw *t, int8_t *out) {
+  mat1p_fast(g, filter, bias, cols, t, out, -128, 127, 1, 4);
+}
+static void mat4_clamp(const mote_conv_geom *g, const int8_t *filter,
+                       const int32_t *bias, const int16_t *cols,
+                       const mote_dsp_rqw *t, int8_t *out, int32_t lo,
+                       int32_t hi) {
+  mat1p_fast(g, filter, bias, cols, t, out, lo, hi, 0, 4);
 }
 
 /* The two instances of mat2_fast. */
@@ -532,7 +601,7 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
   const int32_t img_len = g->in_h * g->in_w * g->in_c;
   /* The requantization table follows the gathered rows (6 of them where
    * depth % 4 == 0, see mote_conv2d_s8_dsp_scratch). */
-  const size_t rows = (depth(g) & 3) == 0 ? MOTE_DSP_P6 : 2;
+  const size_t rows = (depth(g) & 3) == 0 ? MOTE_DSP_P8 : 2;
   mote_dsp_rqw *rqw =
       (mote_dsp_rqw *)(void *)(scratch + rows * (size_t)depth(g));
   int32_t i;
@@ -544,20 +613,34 @@ void mote_conv2d_s8_dsp(const mote_conv_geom *g, const mote_conv_q_params *p,
   if (!fast) mote_dsp_rqw_fill(rqw, &p->rq, g->out_c);
   i = 0;
   if (fast && bias && (depth(g) & 3) == 0) {
-    /* Blocks of 6 pixels (the rows then hold 6 slots), the rest 2 at a
-     * time below. */
-    for (; i + MOTE_DSP_P6 <= total; i += MOTE_DSP_P6) {
+    /* Blocks of 8 pixels (the rows then hold 8 slots), one of 4, the rest
+     * 2 at a time below. */
+    for (; i + 8 <= total; i += 8) {
       int32_t s;
-      for (s = 0; s < MOTE_DSP_P6; s++) {
+      for (s = 0; s < 8; s++) {
         const int32_t b = (i + s) / per_img, r = i + s - b * per_img;
         gather(g, input + b * img_len, r / g->out_w, r % g->out_w,
-               p->input_offset, scratch, s, MOTE_DSP_P6);
+               p->input_offset, scratch, s, 8);
       }
       if (full)
-        mat6_full(g, filter, bias, scratch, rqw, output + i * g->out_c);
+        mat8_full(g, filter, bias, scratch, rqw, output + i * g->out_c);
       else
-        mat6_clamp(g, filter, bias, scratch, rqw, output + i * g->out_c,
+        mat8_clamp(g, filter, bias, scratch, rqw, output + i * g->out_c,
                    p->act_min, p->act_max);
+    }
+    if (i + 4 <= total) {
+      int32_t s;
+      for (s = 0; s < 4; s++) {
+        const int32_t b = (i + s) / per_img, r = i + s - b * per_img;
+        gather(g, input + b * img_len, r / g->out_w, r % g->out_w,
+               p->input_offset, scratch, s, 4);
+      }
+      if (full)
+        mat4_full(g, filter, bias, scratch, rqw, output + i * g->out_c);
+      else
+        mat4_clamp(g, filter, bias, scratch, rqw, output + i * g->out_c,
+                   p->act_min, p->act_max);
+      i += 4;
     }
   }
   for (; i < total; i += 2) {
