@@ -253,10 +253,11 @@ static inline __attribute__((always_inline)) void mat2_fast(
       acc[2] = (int32_t)((uint32_t)acc[2] + (uint32_t)w1[k] * x0);
       acc[3] = (int32_t)((uint32_t)acc[3] + (uint32_t)w1[k] * x1);
     }
-    MOTE_DSP_PUT(oa[oc], mote_dsp_rqw_fast(rqw + oc, acc[0]));
-    MOTE_DSP_PUT(ob[oc], mote_dsp_rqw_fast(rqw + oc, acc[1]));
-    MOTE_DSP_PUT(oa[oc + 1], mote_dsp_rqw_fast(rqw + oc + 1, acc[2]));
-    MOTE_DSP_PUT(ob[oc + 1], mote_dsp_rqw_fast(rqw + oc + 1, acc[3]));
+    const mote_dsp_rqw r0 = rqw[oc], r1 = rqw[oc + 1]; /* see mat1p_fast */
+    MOTE_DSP_PUT(oa[oc], mote_dsp_rqw_fast(&r0, acc[0]));
+    MOTE_DSP_PUT(ob[oc], mote_dsp_rqw_fast(&r0, acc[1]));
+    MOTE_DSP_PUT(oa[oc + 1], mote_dsp_rqw_fast(&r1, acc[2]));
+    MOTE_DSP_PUT(ob[oc + 1], mote_dsp_rqw_fast(&r1, acc[3]));
     w0 = filter + (oc + 2) * K;
   }
   if (oc < n) {
