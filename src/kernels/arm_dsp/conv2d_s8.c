@@ -393,8 +393,9 @@ static inline __attribute__((always_inline)) void mat2_slim(
 ** 0, a bias, every channel in the folded fast requantization). For P = 8
 ** the loop holds 8 sums, 2 pointers and 4 temporaries: all 14 allocatable
 ** registers, so the end of the pixel words is compared from the stack
-** (loaded into a temporary that is free at the end of an iteration); two
-** groups per iteration halve that overhead. Output pixel s of the block
+** (loaded into a temporary that is free at the end of an iteration); four
+** groups per iteration cut that overhead (n4 % 4 groups go first: one
+** block of 1, one of 2). Output pixel s of the block
 ** is at out + s * out_c.
 */
 static inline __attribute__((always_inline)) void mat1p_fast(
@@ -421,8 +422,17 @@ static inline __attribute__((always_inline)) void mat1p_fast(
                 :
                 : "memory");
       }
-      if (n4 >> 1) {
-        __asm__("1:\n\t" MOTE_DSP_G16 MOTE_DSP_G16
+      if (n4 & 2) {
+        __asm__(MOTE_DSP_G16 MOTE_DSP_G16
+                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                  [a4] "+r"(a4), [a5] "+r"(a5), [a6] "+r"(a6), [a7] "+r"(a7),
+                  [p] "+r"(p), [c] "+r"(c), [w0] "=&r"(w0), [w1] "=&r"(w1),
+                  [x0] "=&r"(x0), [x1] "=&r"(x1)
+                :
+                : "memory");
+      }
+      if (n4 >> 2) {
+        __asm__("1:\n\t" MOTE_DSP_G16 MOTE_DSP_G16 MOTE_DSP_G16 MOTE_DSP_G16
                 "ldr %[x0], %[e]\n\t"
                 "cmp %[c], %[x0]\n\t"
                 "bne 1b\n\t"
