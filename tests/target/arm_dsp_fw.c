@@ -36,61 +36,13 @@ static int32_t tabs[512]; /* ADD's input tables */
 static int32_t bias_buf[128], mult_buf[128];
 static int8_t shift_buf[128];
 static int16_t cols[8 * 67 * 25 + 8] __attribute__((aligned(8)));
-static uint32_t rng = 0x6d6f7465u;
+#define MOTE_FW_TAG "dsp"
+#define MOTE_FW_SEED 0x6d6f7465u
+#include "kernel_fw_common.h"
 
-/* xorshift32: deterministic on every board. */
-static uint32_t next(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
-
-/* Uniform in [lo, hi]. */
-static int32_t rnd(int32_t lo, int32_t hi) {
-  return lo + (int32_t)(next() % (uint32_t)(hi - lo + 1));
-}
-
-static void fill(int8_t *p, int32_t n) {
-  for (int32_t i = 0; i < n; i++) p[i] = (int8_t)rnd(-128, 127);
-}
-
-static void put_num(long v) {
-  char t[24];
-  int n = 0;
-  unsigned long u = v < 0 ? (unsigned long)(-(v + 1)) + 1u : (unsigned long)v;
-  do {
-    t[n++] = (char)('0' + (int)(u % 10u));
-    u /= 10u;
-  } while (u != 0u);
-  char s[26];
-  int k = 0;
-  if (v < 0) s[k++] = '-';
-  while (n > 0) s[k++] = t[--n];
-  s[k] = '\0';
-  mote_port_write(s);
-}
-
-static void fail(const char *op, int32_t cs, int32_t at, int32_t want,
-                 int32_t got) {
-  mote_port_write("arm_dsp: FAIL ");
-  mote_port_write(op);
-  mote_port_write(" case ");
-  put_num(cs);
-  mote_port_write(" byte ");
-  put_num(at);
-  mote_port_write(" ref ");
-  put_num(want);
-  mote_port_write(" dsp ");
-  put_num(got);
-  mote_port_write("\n");
-  mote_port_exit(1);
-}
-
-/* Compare n bytes; the tail guard bytes past n must be untouched. */
+/* Compare n bytes of the reference and kernel outputs (+16 guard bytes). */
 static void check(const char *op, int32_t cs, int32_t n) {
-  for (int32_t i = 0; i < n + 16; i++)
-    if (out_ref[i] != out_dsp[i]) fail(op, cs, i, out_ref[i], out_dsp[i]);
+  check_bytes(op, cs, out_ref, out_dsp, n);
 }
 
 /* Random requantization, zero points and clamp for `ch` channels. */

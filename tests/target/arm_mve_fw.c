@@ -44,61 +44,13 @@ static int32_t bias_buf[128], beff_buf[128], mult_buf[128];
 static int8_t shift_buf[128];
 static int8_t cols[2 * 67 * 25 + 16];
 static int8_t dw_ring[65536]; /* depthwise: ring of padded input rows */
-static uint32_t rng = 0x6d766521u;
+#define MOTE_FW_TAG "mve"
+#define MOTE_FW_SEED 0x6d766521u
+#include "kernel_fw_common.h"
 
-/* xorshift32: deterministic on every board. */
-static uint32_t next(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
-
-/* Uniform in [lo, hi]. */
-static int32_t rnd(int32_t lo, int32_t hi) {
-  return lo + (int32_t)(next() % (uint32_t)(hi - lo + 1));
-}
-
-static void fill(int8_t *p, int32_t n) {
-  for (int32_t i = 0; i < n; i++) p[i] = (int8_t)rnd(-128, 127);
-}
-
-static void put_num(long v) {
-  char t[24];
-  int n = 0;
-  unsigned long u = v < 0 ? (unsigned long)(-(v + 1)) + 1u : (unsigned long)v;
-  do {
-    t[n++] = (char)('0' + (int)(u % 10u));
-    u /= 10u;
-  } while (u != 0u);
-  char s[26];
-  int k = 0;
-  if (v < 0) s[k++] = '-';
-  while (n > 0) s[k++] = t[--n];
-  s[k] = '\0';
-  mote_port_write(s);
-}
-
-static void fail(const char *op, int32_t cs, int32_t at, int32_t want,
-                 int32_t got) {
-  mote_port_write("arm_mve: FAIL ");
-  mote_port_write(op);
-  mote_port_write(" case ");
-  put_num(cs);
-  mote_port_write(" byte ");
-  put_num(at);
-  mote_port_write(" ref ");
-  put_num(want);
-  mote_port_write(" mve ");
-  put_num(got);
-  mote_port_write("\n");
-  mote_port_exit(1);
-}
-
-/* Compare n bytes; the 16 guard bytes past n must be untouched. */
+/* Compare n bytes of the reference and kernel outputs (+16 guard bytes). */
 static void check(const char *op, int32_t cs, int32_t n) {
-  for (int32_t i = 0; i < n + 16; i++)
-    if (out_ref[i] != out_mve[i]) fail(op, cs, i, out_ref[i], out_mve[i]);
+  check_bytes(op, cs, out_ref, out_mve, n);
 }
 
 static void clear_out(void) {
