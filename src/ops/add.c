@@ -63,12 +63,16 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
   }
   d.isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
   d.kern = MOTE_ISA_REF;
+  const int s8 = d.b.type == MOTE_INT8, f32 = d.b.type == MOTE_FLOAT32;
+  (void)s8;
+  (void)f32;
 #if defined(MOTE_HAVE_AVX2)
-  if ((d.isa & MOTE_ISA_AVX2) && mote_add_s8_avx2_supported(&d.b.bc))
+  if (s8 && (d.isa & MOTE_ISA_AVX2) && mote_add_s8_avx2_supported(&d.b.bc))
     d.kern = MOTE_ISA_AVX2;
 #endif
 #if defined(MOTE_HAVE_AVX512)
-  if ((d.isa & MOTE_ISA_AVX512) && mote_add_s8_avx512_supported(&d.b.bc))
+  if ((s8 || f32) && (d.isa & MOTE_ISA_AVX512) &&
+      mote_add_s8_avx512_supported(&d.b.bc))
     d.kern = MOTE_ISA_AVX512;
 #endif
 #if defined(MOTE_HAVE_NEON)
@@ -91,65 +95,103 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
   return mote_persist_data(ctx, node, &d, sizeof d);
 }
 
-/* The kernel chosen at prepare (int8 only has optimised ones). */
+/* The kernel chosen at prepare (int8 and float32 have optimised ones). */
 static const char *kernel(const void *data) {
   const add_data *d = (const add_data *)data;
-  return d && d->b.type == MOTE_INT8 ? mote_isa_name(d->kern) : NULL;
+  return d && (d->b.type == MOTE_INT8 || d->b.type == MOTE_FLOAT32)
+             ? mote_isa_name(d->kern)
+             : NULL;
 }
 
-static const mote_addsub_kernels kernels = {mote_add_f32_ref, mote_add_s32_ref,
-                                            mote_add_s8_ref, mote_add_s16_ref};
-
-MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
-                                int variant) {
-  const add_data *d = (const add_data *)node->data;
+/* int8 over `bc` with the host kernel chosen at prepare (AVX-512, NEON,
+ * AVX2) or the reference. */
+static void add_s8(const add_data *d, const mote_bcast *bc, const int8_t *a,
+                   const int8_t *b, int8_t *o) {
 #if defined(MOTE_HAVE_AVX512)
-  if (d->kern == MOTE_ISA_AVX512 && d->b.type == MOTE_INT8) {
-    mote_add_s8_avx512(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
-                       (const int8_t *)mote_in(ctx, node, 1),
-                       (int8_t *)mote_out(ctx, node, 0));
-    return MOTE_OK;
+  if (d->kern == MOTE_ISA_AVX512) {
+    mote_add_s8_avx512(&d->q, bc, a, b, o);
+    return;
   }
 #endif
 #if defined(MOTE_HAVE_NEON)
   if (d->kern == MOTE_ISA_NEON) {
-    mote_add_s8_neon(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
-                     (const int8_t *)mote_in(ctx, node, 1),
-                     (int8_t *)mote_out(ctx, node, 0));
-    return MOTE_OK;
+    mote_add_s8_neon(&d->q, bc, a, b, o);
+    return;
   }
 #endif
 #if defined(MOTE_HAVE_AVX2)
-  if (d->kern == MOTE_ISA_AVX2 && d->b.type == MOTE_INT8) {
-    mote_add_s8_avx2(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
-                     (const int8_t *)mote_in(ctx, node, 1),
-                     (int8_t *)mote_out(ctx, node, 0));
-    return MOTE_OK;
+  if (d->kern == MOTE_ISA_AVX2) {
+    mote_add_s8_avx2(&d->q, bc, a, b, o);
+    return;
   }
 #endif
+  mote_add_s8_ref(&d->q, bc, a, b, o);
+}
+
+/* Any type over `bc` (a mote_elt_range_fn: the whole op or one worker's
+ * range of it). */
+static void add_range(const void *op, const mote_bcast *bc, const void *a,
+                      const void *b, void *o) {
+  const add_data *d = (const add_data *)op;
+  switch (d->b.type) {
+    case MOTE_INT8:
+      add_s8(d, bc, (const int8_t *)a, (const int8_t *)b, (int8_t *)o);
+      break;
+    case MOTE_FLOAT32:
+#if defined(MOTE_HAVE_AVX512)
+      if (d->kern == MOTE_ISA_AVX512) {
+        mote_add_f32_avx512(&d->b.f32, bc, (const float *)a, (const float *)b,
+                            (float *)o);
+        break;
+      }
+#endif
+      mote_add_f32_ref(&d->b.f32, bc, (const float *)a, (const float *)b,
+                       (float *)o);
+      break;
+    case MOTE_INT32:
+      mote_add_s32_ref(&d->b.i32, bc, (const int32_t *)a, (const int32_t *)b,
+                       (int32_t *)o);
+      break;
+    default: /* MOTE_INT16 (prepare accepts no other type) */
+      mote_add_s16_ref(&d->q, bc, (const int16_t *)a, (const int16_t *)b,
+                       (int16_t *)o);
+      break;
+  }
+}
+
+MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
+                                int variant) {
+  const add_data *d = (const add_data *)node->data;
+  const void *a = mote_in(ctx, node, 0), *b = mote_in(ctx, node, 1);
+  void *o = mote_out(ctx, node, 0);
 #if defined(MOTE_HAVE_ARM_MVE)
   if (d->b.type == MOTE_INT8 && mote_add_s8_mve_supported(&d->b.bc)) {
-    mote_add_s8_mve(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
-                    (const int8_t *)mote_in(ctx, node, 1),
-                    (int8_t *)mote_out(ctx, node, 0));
+    mote_add_s8_mve(&d->q, &d->b.bc, (const int8_t *)a, (const int8_t *)b,
+                    (int8_t *)o);
     return MOTE_OK;
   }
 #endif
 #if defined(MOTE_HAVE_ARM_DSP)
   if (d->kern == MOTE_KERN_DSP) {
-    mote_add_s8_dsp(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
-                    (const int8_t *)mote_in(ctx, node, 1),
-                    (int8_t *)mote_out(ctx, node, 0), (int32_t *)node->scratch);
+    mote_add_s8_dsp(&d->q, &d->b.bc, (const int8_t *)a, (const int8_t *)b,
+                    (int8_t *)o, (int32_t *)node->scratch);
     return MOTE_OK;
   }
 #endif
   if (variant == MOTE_OPV_INT8) {
-    mote_add_s8_ref(&d->q, &d->b.bc, (const int8_t *)mote_in(ctx, node, 0),
-                    (const int8_t *)mote_in(ctx, node, 1),
-                    (int8_t *)mote_out(ctx, node, 0));
+    add_s8(d, &d->b.bc, (const int8_t *)a, (const int8_t *)b, (int8_t *)o);
     return MOTE_OK;
   }
-  return mote_addsub_eval(ctx, node, &d->b, &d->q, &kernels);
+  /* Worker threads: same-shape ADDs split into ranges; a quantized
+   * element costs about 16 multiply-accumulates (three requantizations). */
+  const int quant = d->b.type == MOTE_INT8 || d->b.type == MOTE_INT16;
+  const size_t eb = d->b.type == MOTE_INT8    ? 1u
+                    : d->b.type == MOTE_INT16 ? 2u
+                                              : 4u;
+  if (!mote_eltwise_split(ctx, &d->b.bc, eb, quant ? 16u : 2u, add_range, d, a,
+                          b, o))
+    add_range(d, &d->b.bc, a, b, o);
+  return MOTE_OK;
 }
 
 static mote_status prepare(mote_ctx *ctx, mote_node *node) {

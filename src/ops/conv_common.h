@@ -113,9 +113,9 @@ static inline void mote_conv_geometry(const mote_tensor *in,
 }
 
 /* Work (multiply-accumulates) below which a convolution is not split
- * across workers by default: a task hand-off costs a few microseconds. */
+ * across workers by default. */
 #ifndef MOTE_CONV_SPLIT_MACS
-#define MOTE_CONV_SPLIT_MACS 50000
+#define MOTE_CONV_SPLIT_MACS MOTE_SPLIT_MACS_DEFAULT
 #endif
 
 /* Row slices for the op table's workers (1: run on the calling thread). */

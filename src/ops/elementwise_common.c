@@ -2,6 +2,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 #include "op_util.h"
 
@@ -176,4 +177,51 @@ mote_status mote_addsub_eval(mote_ctx *ctx, const mote_node *node,
                        d->type);
   }
   return MOTE_OK;
+}
+
+/* One task of mote_eltwise_split: its range of `chunk` elements. */
+typedef struct elt_task {
+  mote_elt_range_fn fn;
+  const void *op;
+  const uint8_t *a, *b;
+  uint8_t *o;
+  size_t elem_bytes;
+  int32_t count, chunk;
+} elt_task;
+
+static void elt_run(void *arg, uint32_t i) {
+  const elt_task *t = (const elt_task *)arg;
+  const int64_t lo = (int64_t)i * t->chunk;
+  if (lo >= t->count) return;
+  const int32_t n =
+      (int32_t)(t->count - lo < t->chunk ? t->count - lo : t->chunk);
+  const size_t at = (size_t)lo * t->elem_bytes;
+  mote_bcast r;
+  memset(&r, 0, sizeof r);
+  r.ndim = 1;
+  r.count = r.shape[0] = n;
+  r.stride1[0] = r.stride2[0] = 1;
+  t->fn(t->op, &r, t->a + at, t->b + at, t->o + at);
+}
+
+int mote_eltwise_split(const mote_ctx *ctx, const mote_bcast *bc,
+                       size_t elem_bytes, uint32_t cost, mote_elt_range_fn fn,
+                       const void *op, const void *a, const void *b, void *o) {
+  const mote_workers *w = ctx->m->ops->workers;
+  if (!w || !w->run || w->count < 2 || bc->ndim != 1 || bc->stride1[0] != 1 ||
+      bc->stride2[0] != 1)
+    return 0;
+  const int64_t work = (int64_t)bc->count * cost;
+  if (work < (w->min_macs ? (int64_t)w->min_macs : MOTE_SPLIT_MACS_DEFAULT))
+    return 0;
+  const uint32_t n = w->count < 64u ? w->count : 64u;
+  int32_t chunk = (int32_t)(((int64_t)bc->count + n - 1) / n);
+  chunk = (chunk + 63) & ~63;
+  const uint32_t tasks = (uint32_t)((bc->count + chunk - 1) / chunk);
+  if (tasks < 2) return 0;
+  elt_task t = {
+      fn,           op,         (const uint8_t *)a, (const uint8_t *)b,
+      (uint8_t *)o, elem_bytes, bc->count,          chunk};
+  w->run(w->pool, elt_run, &t, tasks);
+  return 1;
 }

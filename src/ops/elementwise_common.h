@@ -95,6 +95,26 @@ mote_status mote_addsub_eval(mote_ctx *ctx, const mote_node *node,
                              const mote_addsub_q_params *q,
                              const mote_addsub_kernels *k);
 
+/*
+** Worker threads for element-wise ops. A range of a same-shape op's flat
+** elements: `bc` describes it as one row, a / b / o point at its first
+** element, `op` is the op's prepared data.
+*/
+typedef void (*mote_elt_range_fn)(const void *op, const mote_bcast *bc,
+                                  const void *a, const void *b, void *o);
+
+/*
+** Run `fn` over the op's elements split into the op table's worker tasks
+** (ranges of a multiple of 64 elements, so no two tasks write one cache
+** line) when the model has workers, both inputs have the output's shape
+** (a one-row `bc`) and count * cost reaches the workers' split threshold
+** (cost: multiply-accumulate equivalents of one element). Returns 1 once
+** done, 0 without running anything otherwise (the caller runs the op).
+*/
+int mote_eltwise_split(const mote_ctx *ctx, const mote_bcast *bc,
+                       size_t elem_bytes, uint32_t cost, mote_elt_range_fn fn,
+                       const void *op, const void *a, const void *b, void *o);
+
 /* TFLite QuantizeMultiplierSmallerThanOneExp: 0 if `real` is not in
  * (0, 1) or rounds up to 1 (TFLite aborts on those). */
 int mote_quantize_multiplier_lt1(double real, int32_t *qm, int32_t *shift);

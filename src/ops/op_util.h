@@ -51,6 +51,13 @@ mote_status mote_persist_data(mote_ctx *ctx, mote_node *node, const void *d,
 */
 enum { MOTE_OPV_ALL = 0, MOTE_OPV_INT8 = 1 };
 
+/* Work (multiply-accumulates, or their equivalent for element-wise ops)
+ * below which an op is not split across the op table's workers by default
+ * (mote_workers.min_macs 0): a task hand-off costs about a microsecond. */
+#ifndef MOTE_SPLIT_MACS_DEFAULT
+#define MOTE_SPLIT_MACS_DEFAULT 50000
+#endif
+
 #if defined(__GNUC__)
 #define MOTE_OP_BODY static inline __attribute__((always_inline))
 #else

@@ -16,6 +16,7 @@
 ** Fails (exit 1) if CPUID says this CPU has no AVX-512 (F/BW/VL/DQ/VNNI):
 ** these tests exist to run the AVX-512 code.
 */
+#include <float.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,6 +322,25 @@ static int test_add(int cases) {
         fails += compare("add", it, o2, o1, no);
       }
     }
+    /* float32 on the same broadcast: bit-identical to the reference
+     * (one addition and the same clamp per element). */
+    if (mote_add_s8_avx512_supported(&bc)) {
+      float *f1 = malloc(n1 * 4), *f2 = malloc(n2 * 4), *g1 = malloc(no * 4),
+            *g2 = malloc(no * 4);
+      for (size_t i = 0; i < n1; i++) f1[i] = (float)uni(-4000, 4000) / 64.f;
+      for (size_t i = 0; i < n2; i++) f2[i] = (float)uni(-4000, 4000) / 64.f;
+      mote_arith_f32_params fp;
+      fp.act_min = uni(0, 1) ? -FLT_MAX : (float)uni(-10, 0);
+      fp.act_max = uni(0, 1) ? FLT_MAX : (float)uni(1, 10);
+      mote_add_f32_ref(&fp, &bc, f1, f2, g1);
+      mote_add_f32_avx512(&fp, &bc, f1, f2, g2);
+      fails += compare("add f32", it, (const int8_t *)g2, (const int8_t *)g1,
+                       no * 4);
+      free(f1);
+      free(f2);
+      free(g1);
+      free(g2);
+    }
     free(i1);
     free(i2);
     free(o1);
@@ -456,7 +476,8 @@ int main(void) {
     return 1;
   }
   printf(
-      "avx512 kernels: requant, dwconv, add, avgpool, maxpool bit-exact with "
+      "avx512 kernels: requant, dwconv, add (int8, float32), avgpool, maxpool "
+      "bit-exact with "
       "reference\n");
   return 0;
 }

@@ -1,8 +1,8 @@
 /*
-** add_avx512.h: AVX-512 int8 ADD (x86-64 builds with MOTE_HAVE_AVX512
-** only). Same arguments and bit-exact results as mote_add_s8_ref; call only
-** when the CPU has AVX-512 and the `_supported` check accepts the
-** broadcast.
+** add_avx512.h: AVX-512 int8 and float32 ADD (x86-64 builds with
+** MOTE_HAVE_AVX512 only). Same arguments and bit-exact results as
+** mote_add_s8_ref / mote_add_f32_ref; call only when the CPU has AVX-512
+** and the `_supported` check accepts the broadcast.
 */
 #ifndef MOTE_ADD_AVX512_H
 #define MOTE_ADD_AVX512_H
@@ -17,5 +17,10 @@ int mote_add_s8_avx512_supported(const mote_bcast *bc);
  * output's shape. */
 void mote_add_s8_avx512(const mote_addsub_q_params *p, const mote_bcast *bc,
                         const int8_t *in1, const int8_t *in2, int8_t *out);
+
+/* out = clamp(in1 + in2) (TFLite float ADD), for the broadcasts
+ * mote_add_s8_avx512_supported accepts; `out` may alias as above. */
+void mote_add_f32_avx512(const mote_arith_f32_params *p, const mote_bcast *bc,
+                         const float *in1, const float *in2, float *out);
 
 #endif
