@@ -118,14 +118,16 @@ static inline void mote_conv_geometry(const mote_tensor *in,
 #define MOTE_CONV_SPLIT_MACS MOTE_SPLIT_MACS_DEFAULT
 #endif
 
-/* Row slices for the op table's workers (1: run on the calling thread). */
+/* Row slices for the op table's workers (1: run on the calling thread).
+ * `weight` scales the multiply-accumulates to the work they stand for. */
 static inline uint32_t mote_conv_slices(const mote_ctx *ctx,
-                                        const mote_conv_geom *g) {
+                                        const mote_conv_geom *g,
+                                        int64_t weight) {
   const mote_workers *w = ctx->m->ops->workers;
   if (!w || !w->run || w->count < 2 || g->batches != 1 || g->out_h < 2)
     return 1;
   int64_t macs = (int64_t)g->out_h * g->out_w * g->out_c * g->filt_h *
-                 g->filt_w * g->filt_in_c;
+                 g->filt_w * g->filt_in_c * weight;
   if (macs < (w->min_macs ? (int64_t)w->min_macs : MOTE_CONV_SPLIT_MACS))
     return 1;
   uint32_t n = w->count < 64u ? w->count : 64u;
@@ -340,7 +342,10 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
 
   /* Worker threads: big enough single-batch convolutions split their
    * output rows into one task per worker, each with its own scratch. */
-  const uint32_t slices = mote_conv_slices(ctx, &g);
+  /* An int8 depthwise MAC costs about two of a convolution's (a
+   * requantization per 9 or so MACs instead of per hundreds). */
+  const uint32_t slices =
+      mote_conv_slices(ctx, &g, depthwise && kind == MOTE_CONV_K_S8 ? 2 : 1);
   /* Microcontrollers: int8 arrays in scratch, filled at every eval. */
   const int rq_eval =
       MOTE_RQ_SCRATCH && kind == MOTE_CONV_K_S8 && arrays && slices == 1;
