@@ -1,9 +1,11 @@
 /*
 ** cmd_quantize.c: `mote quantize FLOAT.tflite -o INT8.tflite [options]`:
 ** post-training quantization calibrated on sample inputs (tools/quantize),
-** then a summary: ops quantized, model size before/after, SQNR of the
-** quantized outputs against the float model and argmax agreement
-** (optionally also for another int8 model, --compare-int8).
+** by default tuned end to end on them (FULLY_CONNECTED bias correction,
+** activation range search: qz_tune.h), then a summary: ops quantized,
+** model size before/after, SQNR of the quantized outputs against the
+** float model and argmax agreement (optionally also for another int8
+** model, --compare-int8).
 */
 #include <errno.h>
 #include <stdint.h>
@@ -16,13 +18,15 @@
 #include "quantize/qz_calib.h"
 #include "quantize/qz_eval.h"
 #include "quantize/qz_rewrite.h"
+#include "quantize/qz_tune.h"
 
 #define MAX_DATA 64
 
 static const char k_usage[] =
     "usage: mote quantize MODEL -o OUT [--io int8|float] [--scheme "
     "int8|16x8]\n"
-    "         [--calib minmax|percentile[:P]|mse] [--fc-per-channel]\n"
+    "         [--calib sqnr|minmax|percentile[:P]|mse] [--bias-correct]\n"
+    "         [--fc-per-channel]\n"
     "         [--dataset fashion-mnist [--calib-count N]] [--data PATH]...\n"
     "         [--random N [--input-range LO,HI] [--seed S]]\n"
     "         [--eval-count N] [--eval-data PATH]... [--compare-int8 OTHER] "
@@ -31,7 +35,7 @@ static const char k_usage[] =
 typedef struct args {
   const char *in, *out, *dataset, *compare;
   const char *data[MAX_DATA], *edata[MAX_DATA];
-  int ndata, nedata, verbose, random_n, calib_count, eval_count;
+  int ndata, nedata, verbose, random_n, calib_count, eval_count, bias;
   double lo, hi;
   unsigned seed;
   qz_options o;
@@ -44,7 +48,7 @@ static int usage(const char *why) {
 
 static int parse(int argc, char **argv, args *a) {
   memset(a, 0, sizeof *a);
-  a->o.method = QZ_MINMAX;
+  a->o.method = QZ_SQNR;
   a->o.pct = 99.99;
   a->calib_count = 1000;
   a->hi = 1.0;
@@ -74,7 +78,9 @@ static int parse(int argc, char **argv, args *a) {
         return usage("--scheme takes int8 or 16x8");
     } else if (!strcmp(s, "--calib")) {
       NEED();
-      if (!strcmp(v, "minmax"))
+      if (!strcmp(v, "sqnr"))
+        a->o.method = QZ_SQNR;
+      else if (!strcmp(v, "minmax"))
         a->o.method = QZ_MINMAX;
       else if (!strcmp(v, "mse"))
         a->o.method = QZ_MSE;
@@ -84,7 +90,9 @@ static int parse(int argc, char **argv, args *a) {
         if (!(a->o.pct > 50 && a->o.pct <= 100))
           return usage("percentile must be in (50, 100]");
       } else
-        return usage("--calib takes minmax, percentile[:P] or mse");
+        return usage("--calib takes sqnr, minmax, percentile[:P] or mse");
+    } else if (!strcmp(s, "--bias-correct")) {
+      a->bias = 1;
     } else if (!strcmp(s, "--fc-per-channel")) {
       a->o.fc_per_channel = 1;
     } else if (!strcmp(s, "--dataset")) {
@@ -263,6 +271,45 @@ static void progress(void *user, int pass, uint32_t done, uint32_t total) {
   }
 }
 
+static void tune_progress(void *user, const char *step, uint32_t done,
+                          uint32_t total, double sqnr_db) {
+  int tty = *(int *)user;
+  if (tty) {
+    fprintf(stderr, "\r%s: %u/%u, calibration SQNR %.2f dB", step, done, total,
+            sqnr_db);
+    if (done == total) fputc('\n', stderr);
+  } else if (done == total) {
+    fprintf(stderr, "%s: %u, calibration SQNR %.2f dB\n", step, total, sqnr_db);
+  }
+}
+
+/* End-to-end tuning (--calib sqnr, --bias-correct) of a->o into *o. */
+static int tune(const args *a, const qz_graph *g, qz_stats *stats,
+                const qz_samples *cal, int *tty, qz_options *o) {
+  char err[256];
+  qz_tune t;
+  memset(&t, 0, sizeof t);
+  t.g = g;
+  t.stats = stats;
+  t.o = a->o;
+  t.cal = cal;
+  t.bias = 1;
+  t.sweeps = a->o.method == QZ_SQNR ? 2 : 0;
+  t.progress = tune_progress;
+  t.user = tty;
+  int rc = qz_tune_run(&t, err, sizeof err);
+  if (rc != 0) {
+    fprintf(stderr, "mote: %s: %s\n", a->in, err);
+    return rc == QZ_E_UNSUPPORTED ? EXIT_UNSUPPORTED : EXIT_RUNTIME;
+  }
+  *o = t.o;
+  fprintf(stderr,
+          "tuned on %u samples: calibration SQNR %.2f -> %.2f dB (%u "
+          "FULLY_CONNECTED biases corrected, %u activation groups searched)\n",
+          cal->n, t.base_db, t.best_db, t.corrected, t.sweeps ? t.groups : 0);
+  return 0;
+}
+
 static void print_table(const qz_graph *g, const qz_plan *p) {
   printf("%4s  %-6s  %-6s  %-12s  %12s  %12s  %12s  %5s  %s\n", "idx", "role",
          "type", "shape", "min", "max", "scale", "zp", "name");
@@ -335,13 +382,18 @@ static int run(const args *a, host_model *fm) {
   if (rc) goto done;
   rc = EXIT_RUNTIME;
   if (!stats) goto done;
-  if (qz_calibrate(&g, &cal, a->o.method != QZ_MINMAX, stats, progress, &tty,
-                   err, sizeof err) != 0) {
+  int hist = a->o.method == QZ_PERCENTILE || a->o.method == QZ_MSE;
+  if (qz_calibrate(&g, &cal, hist, stats, progress, &tty, err, sizeof err) !=
+      0) {
     fprintf(stderr, "mote: %s: %s\n", a->in, err);
     goto done;
   }
-  int q =
-      qz_quantize_graph(&g, stats, &a->o, &plan, &qb, &qlen, err, sizeof err);
+  qz_options o = a->o;
+  if ((o.method == QZ_SQNR || a->bias) &&
+      (rc = tune(a, &g, stats, &cal, &tty, &o)) != 0)
+    goto done;
+  rc = EXIT_RUNTIME;
+  int q = qz_quantize_graph(&g, stats, &o, &plan, &qb, &qlen, err, sizeof err);
   if (q != 0) {
     fprintf(stderr, "mote: %s: %s\n", a->in, err);
     rc = q == QZ_E_UNSUPPORTED ? EXIT_UNSUPPORTED : EXIT_RUNTIME;

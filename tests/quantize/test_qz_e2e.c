@@ -4,8 +4,12 @@
 ** AVERAGE_POOL_2D, RESHAPE, FULLY_CONNECTED, SOFTMAX): calibrate on random
 ** inputs, quantize (int8, float io, 16x8, MSE ranges), check the written
 ** model's quantization parameters, load it with mote's loader/verifier,
-** and compare its outputs with the float model's (SQNR, argmax). Then the
-** CLI: `mote quantize` writes a loadable model (exit 0) and refuses a
+** and compare its outputs with the float model's (SQNR, argmax). The
+** end-to-end tuning (qz_tune.h): the bias correction of a FULLY_CONNECTED
+** layer with large-mean inputs against the formula computed here, and the
+** range search (never below its base on the calibration samples, and the
+** ranges it returns reproduce its score). Then the CLI: `mote quantize` writes
+*a loadable model (exit 0) and refuses a
 ** model with an op without integer path (exit 4, naming the op).
 **   usage: test_qz_e2e MOTE_BINARY WORKDIR
 */
@@ -21,6 +25,7 @@
 #include "quantize/qz_calib.h"
 #include "quantize/qz_eval.h"
 #include "quantize/qz_rewrite.h"
+#include "quantize/qz_tune.h"
 #include "runtime/tflite_schema.h"
 #include "tflite_writer.h"
 
@@ -44,19 +49,27 @@ static int const_i32(tflw *w, const int32_t *v, int32_t n, const char *name) {
   return tflw_const_tensor(w, &sd, v, (size_t)n * sizeof *v);
 }
 
-static int const_f32(tflw *w, const int32_t *shape, uint32_t rank,
-                     const char *name, float scale) {
+/* A constant float tensor of the given shape holding x. */
+static int const_vals(tflw *w, const int32_t *shape, uint32_t rank,
+                      const char *name, const float *x) {
   size_t n = 1;
   for (uint32_t i = 0; i < rank; i++) n *= (size_t)shape[i];
-  float *x = malloc(n * sizeof *x);
-  for (size_t i = 0; i < n; i++) x[i] = frand(-scale, scale);
   tflw_tensor_desc d;
   memset(&d, 0, sizeof d);
   d.type = MOTE_FLOAT32;
   d.shape = shape;
   d.rank = rank;
   d.name = name;
-  int t = tflw_const_tensor(w, &d, x, n * sizeof *x);
+  return tflw_const_tensor(w, &d, x, n * sizeof *x);
+}
+
+static int const_f32(tflw *w, const int32_t *shape, uint32_t rank,
+                     const char *name, float scale) {
+  size_t n = 1;
+  for (uint32_t i = 0; i < rank; i++) n *= (size_t)shape[i];
+  float *x = malloc(n * sizeof *x);
+  for (size_t i = 0; i < n; i++) x[i] = frand(-scale, scale);
+  int t = const_vals(w, shape, rank, name, x);
   free(x);
   return t;
 }
@@ -137,6 +150,190 @@ static uint8_t *build_unsupported(size_t *len) {
   if (tflw_finish(w, &fb, len) != 0) exit(2);
   tflw_free(w);
   return fb;
+}
+
+/* FC_IN -> FC_OUT fully connected without activation; weights in
+ * [-0.5, 0.5] but one of 4 (a coarse per-tensor scale). */
+#define FC_IN 32
+#define FC_OUT 8
+static float fc_w[FC_OUT * FC_IN], fc_b[FC_OUT];
+
+static uint8_t *build_fc(size_t *len) {
+  tflw *w = tflw_new();
+  tflw_opt o[4];
+  int32_t s_in[2] = {1, FC_IN}, s_w[2] = {FC_OUT, FC_IN}, s_b[1] = {FC_OUT};
+  int32_t s_o[2] = {1, FC_OUT};
+  for (int i = 0; i < FC_OUT * FC_IN; i++) fc_w[i] = frand(-0.5f, 0.5f);
+  fc_w[5] = 4.0f;
+  for (int i = 0; i < FC_OUT; i++) fc_b[i] = frand(-1.0f, 1.0f);
+  int wt = const_vals(w, s_w, 2, "fc/w", fc_w);
+  int bt = const_vals(w, s_b, 1, "fc/b", fc_b);
+  int x = tflw_tensor_q(w, MOTE_FLOAT32, s_in, 2, "input", 0, 0);
+  int y = tflw_tensor_q(w, MOTE_FLOAT32, s_o, 2, "out", 0, 0);
+  int32_t in[3] = {x, wt, bt};
+  uint32_t no = tflw_opts_fc(o, TFL_ACT_NONE, 0);
+  tflw_op(w, TFL_OP_FULLY_CONNECTED, 1, in, 3, &y, 1, TFL_OPT_FULLY_CONNECTED,
+          o, no);
+  tflw_io(w, &x, 1, &y, 1);
+  uint8_t *fb = NULL;
+  if (tflw_finish(w, &fb, len) != 0) exit(2);
+  tflw_free(w);
+  return fb;
+}
+
+static int32_t tensor_named(const qz_graph *g, const char *name) {
+  for (uint32_t i = 0; i < g->ntensors; i++)
+    if (!strcmp(g->t[i].name, name)) return (int32_t)i;
+  return -1;
+}
+
+/*
+** Bias correction: inputs in [4, 6] (mean 5) make the per-tensor weight
+** error dW shift every output by about 5 * sum_j dW[n][j]. The correction
+** must be mean_i sum_j (W~[n][j] x~_i[j] - W[n][j] x_i[j]) computed here
+** from the spec's formulas (qz_weights, qz_asym_params, qz_quantize), it
+** must be kept (the SQNR rises), and the corrected model's mean output
+** error must be under an output step where the uncorrected one is over 2.
+*/
+static void bias_case(const char *dir) {
+  char path[512], err[256];
+  size_t len;
+  uint8_t *fb = build_fc(&len);
+  snprintf(path, sizeof path, "%s/fc.tflite", dir);
+  CHECK(host_write_file(path, fb, len) == 0, "write %s", path);
+  free(fb);
+  enum { N = 64 };
+  static float xs[N * FC_IN];
+  double mn = 1e30, mx = -1e30;
+  for (int i = 0; i < N * FC_IN; i++) {
+    xs[i] = frand(4.0f, 6.0f);
+    if (xs[i] < mn) mn = xs[i];
+    if (xs[i] > mx) mx = xs[i];
+  }
+  qz_samples cal = {xs, N, FC_IN};
+  host_model fm;
+  qz_graph g;
+  CHECK(host_model_load(&fm, path, 0) == MOTE_OK, "fc model loads");
+  CHECK(qz_graph_read(&g, &fm, err, sizeof err) == 0, "fc graph: %s", err);
+  qz_stats *st = calloc(g.ntensors, sizeof *st);
+  CHECK(qz_calibrate(&g, &cal, 0, st, NULL, NULL, err, sizeof err) == 0,
+        "fc calibrate: %s", err);
+  qz_tune t;
+  memset(&t, 0, sizeof t);
+  t.g = &g;
+  t.stats = st;
+  t.cal = &cal;
+  t.bias = 1;
+  CHECK(qz_tune_run(&t, err, sizeof err) == 0, "fc tune: %s", err);
+  printf("bias correction: calibration SQNR %.2f -> %.2f dB, %u corrected\n",
+         t.base_db, t.best_db, t.corrected);
+  CHECK(t.corrected == 1 && t.best_db > t.base_db + 3.0,
+        "bias correction kept and >= 3 dB better (%.2f -> %.2f)", t.base_db,
+        t.best_db);
+  int32_t b = tensor_named(&g, "fc/b"), y = tensor_named(&g, "out");
+  CHECK(b >= 0 && y >= 0 && st[b].bias_adj, "bias correction stored");
+  if (b < 0 || y < 0 || !st[b].bias_adj) goto done;
+  /* The formula. */
+  int8_t q[FC_OUT * FC_IN];
+  float ws, xsc;
+  int32_t s_w[2] = {FC_OUT, FC_IN}, zp;
+  qz_weights(fc_w, s_w, 2, -1, q, &ws);
+  qz_asym_params(mn < 0 ? mn : 0, mx, -128, 127, &xsc, &zp);
+  double want[FC_OUT] = {0}, worst = 0, big = 0;
+  for (int i = 0; i < N; i++)
+    for (int n = 0; n < FC_OUT; n++)
+      for (int j = 0; j < FC_IN; j++) {
+        float x = xs[i * FC_IN + j];
+        double xq = (qz_quantize(x, xsc, zp, -128, 127) - zp) * (double)xsc;
+        want[n] += (q[n * FC_IN + j] * (double)ws * xq -
+                    (double)fc_w[n * FC_IN + j] * x) /
+                   N;
+      }
+  for (int n = 0; n < FC_OUT; n++) {
+    double e = fabs(st[b].bias_adj[n] - want[n]);
+    if (e > worst) worst = e;
+    if (fabs(want[n]) > big) big = fabs(want[n]);
+  }
+  CHECK(worst <= 1e-4 * big + 1e-6,
+        "correction = mean of W~x~ - Wx (off by %.3g of %.3g)", worst, big);
+  /* The corrected model's mean output error, in output steps. */
+  qz_plan plan;
+  host_model qm;
+  qz_outputs ref, got;
+  CHECK(qz_build(&g, st, &t.o, &plan, &qm, err, sizeof err) == 0, "%s", err);
+  CHECK(qz_run_outputs(&fm, &cal, &ref, err, sizeof err) == 0, "%s", err);
+  CHECK(qz_run_outputs(&qm, &cal, &got, err, sizeof err) == 0, "%s", err);
+  double step = plan.t[y].scale, mean_err = 0;
+  for (int n = 0; n < FC_OUT; n++) {
+    double m = 0;
+    for (int i = 0; i < N; i++)
+      m += ((double)got.y[i * FC_OUT + n] - ref.y[i * FC_OUT + n]) / N;
+    if (fabs(m) > mean_err) mean_err = fabs(m);
+  }
+  printf("bias correction: worst mean output error %.3f steps, %.3f before\n",
+         mean_err / step, big / step);
+  CHECK(big > 2 * step, "uncorrected mean error %.3g > 2 steps (%.3g)", big,
+        step);
+  CHECK(mean_err < step, "corrected mean error %.3g < 1 step (%.3g)", mean_err,
+        step);
+  qz_outputs_free(&ref);
+  qz_outputs_free(&got);
+  host_model_free(&qm);
+  qz_plan_free(&plan);
+done:
+  qz_stats_free(st, g.ntensors);
+  free(st);
+  qz_graph_free(&g);
+  host_model_free(&fm);
+}
+
+/* Range search (with bias correction) on the test model: never below the
+ * min/max base on the calibration samples; the ranges and corrections it
+ * returns give back its score; every ACT group was visited. */
+static void search_case(const char *fpath, const qz_samples *cal, int act16) {
+  char err[256];
+  host_model fm;
+  qz_graph g;
+  CHECK(host_model_load(&fm, fpath, 0) == MOTE_OK, "float load");
+  CHECK(qz_graph_read(&g, &fm, err, sizeof err) == 0, "%s", err);
+  qz_stats *st = calloc(g.ntensors, sizeof *st);
+  CHECK(qz_calibrate(&g, cal, 0, st, NULL, NULL, err, sizeof err) == 0, "%s",
+        err);
+  qz_tune t;
+  memset(&t, 0, sizeof t);
+  t.g = &g;
+  t.stats = st;
+  t.o.method = QZ_SQNR;
+  t.o.act16 = act16;
+  t.cal = cal;
+  t.bias = 1;
+  t.sweeps = 2;
+  CHECK(qz_tune_run(&t, err, sizeof err) == 0, "tune: %s", err);
+  printf("search%s: calibration SQNR %.2f -> %.2f dB, %u groups\n",
+         act16 ? " 16x8" : "", t.base_db, t.best_db, t.groups);
+  CHECK(t.best_db >= t.base_db, "search never below its base");
+  /* input, conv, dw, add (= maxpool = avgpool = flat), logits; the
+   * softmax output's parameters are fixed. */
+  CHECK(t.groups == 5, "5 activation groups searched (%u)", t.groups);
+  qz_outputs ref, got;
+  qz_plan plan;
+  host_model qm;
+  qz_score sc;
+  CHECK(qz_run_outputs(&fm, cal, &ref, err, sizeof err) == 0, "%s", err);
+  CHECK(qz_build(&g, st, &t.o, &plan, &qm, err, sizeof err) == 0, "%s", err);
+  CHECK(qz_run_outputs(&qm, cal, &got, err, sizeof err) == 0, "%s", err);
+  CHECK(qz_score_outputs(&ref, &got, &sc, err, sizeof err) == 0, "%s", err);
+  CHECK(fabs(sc.sqnr_db - t.best_db) < 1e-9,
+        "returned ranges reproduce the score (%.4f vs %.4f dB)", sc.sqnr_db,
+        t.best_db);
+  qz_outputs_free(&ref);
+  qz_outputs_free(&got);
+  host_model_free(&qm);
+  qz_plan_free(&plan);
+  qz_stats_free(st, g.ntensors);
+  free(st);
+  qz_graph_free(&g);
+  host_model_free(&fm);
 }
 
 static float *samples(uint32_t n, size_t len) {
@@ -276,6 +473,9 @@ int main(int argc, char **argv) {
   snprintf(qpath, sizeof qpath, "%s/16x8.tflite", dir);
   double s16 = quantize_case("16x8", fpath, &o, &cal, &ev, qpath);
   CHECK(s16 >= s8 + 6.0, "16x8 SQNR %.2f dB >= int8 + 6 (%.2f)", s16, s8);
+  search_case(fpath, &cal, 0);
+  search_case(fpath, &cal, 1);
+  bias_case(dir);
   free(cx);
   free(ex);
 
@@ -290,6 +490,13 @@ int main(int argc, char **argv) {
   CHECK(run_cli(cmd) == 0, "mote run on the written model");
   snprintf(cmd, sizeof cmd, "grep -q 'SQNR' %s/cli.txt", dir);
   CHECK(run_cli(cmd) == 0, "summary printed");
+  /* The default (--calib sqnr) tunes and says so. */
+  snprintf(cmd, sizeof cmd,
+           "%s quantize %s -o %s/cli_sqnr.tflite --random 16 --input-range "
+           "0,1 > %s/cli_sqnr.txt 2>&1 && grep -q '^tuned on 16 samples' "
+           "%s/cli_sqnr.txt",
+           mote, fpath, dir, dir, dir);
+  CHECK(run_cli(cmd) == 0, "default calibration tunes end to end");
   /* Unsupported op: exit 4, the op named. */
   uint8_t *ub = build_unsupported(&len);
   snprintf(fpath, sizeof fpath, "%s/tconv.tflite", dir);

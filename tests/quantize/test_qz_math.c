@@ -11,6 +11,7 @@
 
 #include "common/check.h"
 #include "quantize/qz_math.h"
+#include "quantize/qz_tune.h"
 
 static int near(double a, double b, double tol) {
   return fabs(a - b) <= tol;
@@ -127,6 +128,9 @@ static void test_ranges(void) {
   qz_hist_add(h, x, N);
   qz_choose_range(QZ_MSE, 0, 0, 255, 0.0, 1.0, h, &lo, &hi);
   CHECK(hi > 0.97 && lo == 0.0, "uniform: [%g, %g]", lo, hi);
+  /* --calib sqnr starts from min/max, histogram or not. */
+  qz_choose_range(QZ_SQNR, 0, 0, 255, -0.5, 1.0, h, &lo, &hi);
+  CHECK(lo == -0.5 && hi == 1.0, "sqnr base is min/max: [%g, %g]", lo, hi);
   free(h);
   free(x);
 }
@@ -137,5 +141,11 @@ int main(void) {
   test_params();
   test_ranges();
   CHECK(near(qz_sqnr_db(100.0, 1.0), 20.0, 1e-9), "sqnr");
+  /* The range search grid: 1 (unchanged) down to 1/8 by sixths of an
+   * octave. */
+  CHECK(qz_tune_factor(0) == 1.0 &&
+            near(qz_tune_factor(QZ_TUNE_FACTORS - 1), 0.125, 1e-12) &&
+            near(qz_tune_factor(6), 0.5, 1e-12),
+        "search factors");
   return check_summary();
 }

@@ -105,6 +105,8 @@ void qz_stats_free(qz_stats *stats, uint32_t n) {
   if (!stats) return;
   for (uint32_t i = 0; i < n; i++) {
     free(stats[i].h);
+    free(stats[i].bias_adj);
     stats[i].h = NULL;
+    stats[i].bias_adj = NULL;
   }
 }

@@ -15,9 +15,11 @@
 
 /* What was observed of one tensor. */
 typedef struct qz_stats {
-  int seen;      /* 1 once any value was observed */
-  double mn, mx; /* observed range */
-  qz_hist *h;    /* histogram (second pass), NULL if not built */
+  int seen;        /* 1 once any value was observed */
+  double mn, mx;   /* observed range */
+  qz_hist *h;      /* histogram (second pass), NULL if not built */
+  float *bias_adj; /* bias tensors: subtracted from the float bias before
+                      it is quantized (bias correction), NULL if none */
 } qz_stats;
 
 /* Sample inputs: n samples of len floats each, for graph input 0. */
@@ -41,7 +43,7 @@ int qz_calibrate(qz_graph *g, const qz_samples *s, int histograms,
                  qz_stats *stats, qz_progress progress, void *user, char *err,
                  size_t errlen);
 
-/* Free the histograms of stats[n]. */
+/* Free the histograms and bias corrections of stats[n]. */
 void qz_stats_free(qz_stats *stats, uint32_t n);
 
 /*

@@ -84,6 +84,44 @@ int qz_score_outputs(const qz_outputs *ref, const qz_outputs *got, qz_score *sc,
   return 0;
 }
 
+int qz_build(const qz_graph *g, const qz_stats *stats, const qz_options *o,
+             qz_plan *plan, host_model *qm, char *err, size_t errlen) {
+  uint8_t *qb = NULL;
+  size_t qlen = 0;
+  memset(qm, 0, sizeof *qm);
+  int rc = qz_quantize_graph(g, stats, o, plan, &qb, &qlen, err, errlen);
+  if (rc != 0) {
+    free(qb);
+    return rc;
+  }
+  if (host_model_from_bytes(qm, qb, qlen, 0) != MOTE_OK) {
+    mote_error_format(&qm->m.err, err, errlen);
+    host_model_free(qm);
+    return -1;
+  }
+  return 0;
+}
+
+int qz_build_error(const qz_graph *g, const qz_stats *stats,
+                   const qz_options *o, const qz_samples *s,
+                   const qz_outputs *ref, double *e, char *err, size_t errlen) {
+  qz_plan plan;
+  host_model qm;
+  qz_outputs got = {0, 0, 0, NULL};
+  qz_score sc;
+  int rc = qz_build(g, stats, o, &plan, &qm, err, errlen);
+  if (rc == 0)
+    rc = qz_run_outputs(&qm, s, &got, err, errlen) ||
+                 qz_score_outputs(ref, &got, &sc, err, errlen)
+             ? -1
+             : 0;
+  if (rc == 0) *e = sc.err;
+  qz_outputs_free(&got);
+  host_model_free(&qm);
+  qz_plan_free(&plan);
+  return rc;
+}
+
 void qz_outputs_free(qz_outputs *o) {
   free(o->y);
   memset(o, 0, sizeof *o);

@@ -12,6 +12,7 @@
 
 #include "host_io.h"
 #include "qz_calib.h"
+#include "qz_rewrite.h"
 
 /* Outputs of a model over a set of samples, all outputs concatenated. */
 typedef struct qz_outputs {
@@ -36,6 +37,25 @@ int qz_run_outputs(host_model *hm, const qz_samples *s, qz_outputs *o,
 /* Score `got` against `ref` (same shapes). Returns 0 or -1 with err. */
 int qz_score_outputs(const qz_outputs *ref, const qz_outputs *got, qz_score *sc,
                      char *err, size_t errlen);
+
+/*
+** qz_build: quantize g with the stats and options (qz_quantize_graph) and
+** load the result into qm (free with host_model_free) to run in-process;
+** plan receives the plans (free with qz_plan_free, also on failure).
+** Returns 0, QZ_E_UNSUPPORTED or -1 with err.
+*/
+int qz_build(const qz_graph *g, const qz_stats *stats, const qz_options *o,
+             qz_plan *plan, host_model *qm, char *err, size_t errlen);
+
+/*
+** qz_build_error: quantize and load g as qz_build does, run it on the
+** samples s and put into *e the summed squared difference of its outputs
+** from ref (the float model's outputs on s): the error whose ratio to the
+** outputs' power is the SQNR. Returns 0, QZ_E_UNSUPPORTED or -1 with err.
+*/
+int qz_build_error(const qz_graph *g, const qz_stats *stats,
+                   const qz_options *o, const qz_samples *s,
+                   const qz_outputs *ref, double *e, char *err, size_t errlen);
 
 /* Free what qz_run_outputs allocated. */
 void qz_outputs_free(qz_outputs *o);

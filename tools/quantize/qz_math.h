@@ -15,7 +15,8 @@
 typedef enum qz_method {
   QZ_MINMAX = 0,     /* observed min and max */
   QZ_PERCENTILE = 1, /* clip both tails at a percentile */
-  QZ_MSE = 2         /* clip where the expected quantization MSE is least */
+  QZ_MSE = 2,        /* clip where the expected quantization MSE is least */
+  QZ_SQNR = 3        /* min/max here; then tuned end to end (qz_tune.h) */
 } qz_method;
 
 /* Bins of a qz_hist. */

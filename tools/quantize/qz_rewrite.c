@@ -239,7 +239,8 @@ static void plan_activations(const qz_graph *g, const qz_stats *stats,
 }
 
 /* Quantized constant bytes of weights, biases and other constants. */
-static int plan_constants(const qz_graph *g, const qz_options *o, qz_tplan *t) {
+static int plan_constants(const qz_graph *g, const qz_stats *stats,
+                          const qz_options *o, qz_tplan *t) {
   for (uint32_t k = 0; k < g->nops; k++) {
     const qz_op *op = &g->ops[k];
     if (rule_of(op->code)->kind != K_MAC) continue;
@@ -277,6 +278,8 @@ static int plan_constants(const qz_graph *g, const qz_options *o, qz_tplan *t) {
         free(f);
         return -1;
       }
+      if (stats[b].bias_adj)
+        for (size_t i = 0; i < bv->count; i++) f[i] -= stats[b].bias_adj[i];
       qz_bias(f, bv->count, t[op->in[0]].scale, t[w].scales, t[w].nscales, wide,
               t[b].data, t[b].scales);
       free(f);
@@ -430,7 +433,7 @@ int qz_quantize_graph(const qz_graph *g, const qz_stats *stats,
       return QZ_E_UNSUPPORTED;
     }
   plan_activations(g, stats, o, plan->t);
-  if (plan_constants(g, o, plan->t)) {
+  if (plan_constants(g, stats, o, plan->t)) {
     snprintf(err, errlen, "weights or bias could not be quantized");
     return -1;
   }

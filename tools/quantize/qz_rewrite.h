@@ -63,7 +63,9 @@ typedef struct qz_plan {
 
 /*
 ** qz_quantize_graph: plan every tensor of g from the calibration stats and
-** write the quantized model into *out / *len (free with free()). Returns
+** write the quantized model into *out / *len (free with free()). A bias
+** tensor's stats[b].bias_adj, where set, is subtracted from its float
+** values before they are quantized (bias correction, qz_tune.h). Returns
 ** 0; QZ_E_UNSUPPORTED with err naming the op ("operator 3 (LSTM): ...");
 ** -1 with err on any other failure. plan receives the plans (free with
 ** qz_plan_free) also on failure.
