@@ -58,6 +58,8 @@ typedef struct mote_conv_data {
   uint16_t slices; /* row slices run as parallel tasks (1: no split) */
   uint8_t rq_eval; /* 1: requantization arrays filled at eval at the end of
                       the scratch (MOTE_RQ_SCRATCH) */
+  uint8_t chain;   /* row chaining (mote_chain_prev): 1: this op's tasks also
+                      run the next op's slices; 2: run by the previous op */
   uint32_t slot;   /* scratch bytes of one slice */
 #if defined(MOTE_HAVE_ARM_MVE)
   const int32_t *mve_bias; /* MVE kernel chosen: bias + folded offset */
@@ -70,6 +72,21 @@ typedef struct mote_conv_data {
 typedef struct mote_conv_opts {
   int32_t padding, stride_w, stride_h, dil_w, dil_h, act, depth_multiplier;
 } mote_conv_opts;
+
+/* CONV_2D's options table (Conv2DOptions), decoded. */
+static inline void mote_conv2d_read_opts(const mote_ctx *ctx,
+                                         const mote_node *node,
+                                         mote_conv_opts *o) {
+  const fb_buf *b = &ctx->fb;
+  const fb_table *t = &node->options;
+  o->padding = fb_i8(b, t, 0, 0);
+  o->stride_w = fb_i32(b, t, 1, 0);
+  o->stride_h = fb_i32(b, t, 2, 0);
+  o->act = fb_i8(b, t, 3, 0);
+  o->dil_w = fb_i32(b, t, 4, 1);
+  o->dil_h = fb_i32(b, t, 5, 1);
+  o->depth_multiplier = 1;
+}
 
 #define MOTE_CONV_ALIGN8(x) (((x) + (size_t)7) & ~(size_t)7)
 
@@ -500,6 +517,30 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   else
     scratch = MOTE_CONV_ALIGN8(scratch);
   if (scratch) MOTE_TRY(mote_request_scratch(ctx, node, scratch * slices));
+  /* Row chaining: a pointwise CONV_2D (1x1, stride 1, no padding) of the
+   * output of the op just before, split into as many row slices, runs
+   * slice i right after that op's slice i, in the same task: it reads only
+   * the rows that slice wrote, and one hand-off to the workers is saved.
+   * Not hybrid: it quantizes its whole input, every row, in every slice. */
+  int chain = 0;
+  if (slices > 1 && !depthwise &&
+      (kind == MOTE_CONV_K_S8 || kind == MOTE_CONV_K_F32) && g.filt_h == 1 &&
+      g.filt_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 &&
+      g.pad_w == 0 && ctx->split_op1 == node->op_index &&
+      ctx->split_slices == slices && ctx->split_variant == variant &&
+      ctx->split_out == mote_node_input_index(ctx, node, 0)) {
+    mote_chain_prev(ctx, node);
+    chain = 2;
+  }
+  ctx->split_op1 = slices > 1 && !chain ? node->op_index + 1 : 0;
+  ctx->split_slices = slices;
+  ctx->split_out = mote_node_output_index(ctx, node, 0);
+  ctx->split_variant = variant;
+  if (chain && !ctx->measuring) {
+    mote_conv_data *prev =
+        (mote_conv_data *)ctx->m->nodes[node->op_index - 1].data;
+    if (prev) prev->chain = 1;
+  }
   if (ctx->measuring) return MOTE_OK;
   if (!mem || (use512 && !pk))
     return mote_fail(ctx, node, MOTE_E_ARENA_TOO_SMALL, -1,
@@ -513,6 +554,7 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   d->slices = (uint16_t)slices;
   d->slot = (uint32_t)scratch;
   d->rq_eval = (uint8_t)rq_eval;
+  d->chain = (uint8_t)chain;
   d->kern = kern;
   if (kind == MOTE_CONV_K_F32) {
     d->p.f.act_min = act_min_f;
@@ -882,9 +924,71 @@ static inline const char *mote_conv_kernel(const void *data) {
              : NULL;
 }
 
-/* The worker path of mote_conv_eval, out of line: its task record (a
- * status per slice) stays off the stack of the single-thread path. The
- * caller picks the variant's task, so an int8-only firmware links only it. */
+/* A split convolution's task record (statuses cleared). */
+static inline void mote_conv_task_init(mote_conv_task *t, mote_ctx *ctx,
+                                       const mote_node *node,
+                                       const mote_conv_geom *g, int depthwise,
+                                       const void *in, const void *filt,
+                                       const void *bias, void *out,
+                                       const mote_tensor *tfilt) {
+  const mote_conv_data *d = (const mote_conv_data *)node->data;
+  t->ctx = ctx;
+  t->node = node;
+  t->d = d;
+  t->g = *g;
+  t->depthwise = depthwise;
+  t->in = in;
+  t->filt = filt;
+  t->bias = bias;
+  t->out = (uint8_t *)out;
+  t->row_bytes =
+      (size_t)g->out_w * (size_t)g->out_c *
+      (d->kind == MOTE_CONV_K_S8                                     ? 1u
+       : d->kind == MOTE_CONV_K_F32 || d->kind == MOTE_CONV_K_HYBRID ? 4u
+                                                                     : 2u);
+  t->tfilt = *tfilt;
+  memset(t->st, 0, sizeof t->st);
+}
+
+/* Two chained convolutions (row chaining): slice i of the first, then
+ * slice i of the second, in one task. */
+typedef struct mote_conv_pair {
+  mote_conv_task a, b;
+  void (*task)(void *, uint32_t);
+} mote_conv_pair;
+
+static inline void mote_conv_pair_task(void *arg, uint32_t i) {
+  mote_conv_pair *p = (mote_conv_pair *)arg;
+  p->task(&p->a, i);
+  p->task(&p->b, i);
+}
+
+/* The next op, a pointwise CONV_2D chained to this one: its task record. */
+static inline mote_status mote_conv_chain_next(mote_ctx *ctx,
+                                               const mote_node *node,
+                                               mote_node *nb,
+                                               mote_conv_task *tb) {
+  mote_tensor tin, tfilt;
+  mote_conv_opts o;
+  mote_conv_geom g;
+  mote_node_at(ctx, node->op_index + 1, nb);
+  mote_conv2d_read_opts(ctx, nb, &o);
+  MOTE_TRY(mote_node_input(ctx, nb, 0, &tin));
+  MOTE_TRY(mote_node_input(ctx, nb, 1, &tfilt));
+  mote_conv_geometry(&tin, &tfilt, &o, 0, &g);
+  const void *in = mote_in(ctx, nb, 0), *filt = mote_in(ctx, nb, 1);
+  void *out = mote_out(ctx, nb, 0);
+  if (!nb->data || !in || !filt || !out)
+    return mote_fail(ctx, nb, MOTE_E_RUNTIME, -1, "tensor data present", 1, 0);
+  mote_conv_task_init(tb, ctx, nb, &g, 0, in, filt, mote_in(ctx, nb, 2), out,
+                      &tfilt);
+  return MOTE_OK;
+}
+
+/* The worker path of mote_conv_eval, out of line: its task records (a
+ * status per slice) stay off the stack of the single-thread path. The
+ * caller picks the variant's task, so an int8-only firmware links only it.
+ * With row chaining (d->chain 1) the tasks run the next op's slices too. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
@@ -895,25 +999,21 @@ mote_conv_split(mote_ctx *ctx, const mote_node *node, const mote_conv_geom *g,
                 void (*task)(void *, uint32_t)) {
   const mote_conv_data *d = (const mote_conv_data *)node->data;
   const mote_workers *w = ctx->m->ops->workers;
-  mote_conv_task t;
-  t.ctx = ctx;
-  t.node = node;
-  t.d = d;
-  t.g = *g;
-  t.depthwise = depthwise;
-  t.in = in;
-  t.filt = filt;
-  t.bias = bias;
-  t.out = (uint8_t *)out;
-  t.row_bytes =
-      (size_t)g->out_w * (size_t)g->out_c *
-      (d->kind == MOTE_CONV_K_S8                                     ? 1u
-       : d->kind == MOTE_CONV_K_F32 || d->kind == MOTE_CONV_K_HYBRID ? 4u
-                                                                     : 2u);
-  t.tfilt = *tfilt;
-  w->run(w->pool, task, &t, d->slices);
-  for (uint32_t i = 0; i < d->slices; i++)
-    if (t.st[i] != MOTE_OK) return t.st[i];
+  mote_conv_pair p;
+  mote_node nb;
+  mote_conv_task_init(&p.a, ctx, node, g, depthwise, in, filt, bias, out,
+                      tfilt);
+  if (d->chain == 1) {
+    MOTE_TRY(mote_conv_chain_next(ctx, node, &nb, &p.b));
+    p.task = task;
+    w->run(w->pool, mote_conv_pair_task, &p, d->slices);
+  } else {
+    w->run(w->pool, task, &p.a, d->slices);
+  }
+  for (uint32_t i = 0; i < d->slices; i++) {
+    if (p.a.st[i] != MOTE_OK) return p.a.st[i];
+    if (d->chain == 1 && p.b.st[i] != MOTE_OK) return p.b.st[i];
+  }
   return MOTE_OK;
 }
 
@@ -922,6 +1022,7 @@ MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
                                         const mote_conv_opts *o, int depthwise,
                                         int variant) {
   const mote_conv_data *d = (const mote_conv_data *)node->data;
+  if (d && d->chain == 2) return MOTE_OK; /* run by the previous op */
   const void *in = mote_in(ctx, node, 0);
   const void *filt = mote_in(ctx, node, 1);
   const void *bias = mote_in(ctx, node, 2);

@@ -370,6 +370,32 @@ mote_status mote_request_scratch(mote_ctx *ctx, mote_node *node, size_t bytes) {
   return MOTE_OK;
 }
 
+void mote_chain_prev(mote_ctx *ctx, const mote_node *node) {
+  const uint32_t op = node->op_index, nt = ctx->m->n_tensors;
+  if (op == 0) return;
+  mote_node prev;
+  mote_node_fill(ctx->m, op - 1, &prev);
+  /* The previous op's activations (its planned inputs) and scratch live
+   * on through this op; the planner extends lifetimes from here. */
+  for (uint32_t k = 0; k < prev.inputs.n; k++) {
+    int32_t t = fb_vec_i32(&ctx->fb, prev.inputs, k);
+    if (t < 0 || (uint32_t)t >= nt) continue;
+    mote_plan_entry *e = &ctx->plan[t];
+    if (!(e->size & MOTE_PLAN_SIZE)) continue;
+    if (e->first == MOTE_PLAN_NEVER || op < e->first) e->first = (uint16_t)op;
+    if (op > e->last) e->last = (uint16_t)op;
+  }
+  mote_plan_entry *s = &ctx->plan[nt + op - 1];
+  if (s->size & MOTE_PLAN_SIZE) s->last = (uint16_t)op;
+}
+
+void mote_node_at(const mote_ctx *ctx, uint32_t op, mote_node *node) {
+  mote_node_fill(ctx->m, op, node);
+  node->reg = ctx->m->nodes[op].reg;
+  node->data = ctx->m->nodes[op].data;
+  node->scratch = ctx->m->nodes[op].scratch;
+}
+
 /* Does tensor `ti` need arena memory of its own (not const)? */
 static size_t tensor_bytes(const mote_model *m, const fb_buf *b, uint32_t ti,
                            int *is_var, int *is_const) {

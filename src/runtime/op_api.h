@@ -91,7 +91,30 @@ struct mote_ctx {
   size_t persist_used;   /* bytes of the persistent region handed out */
   mote_plan_entry *plan; /* [n_tensors + n_ops] */
   const mote_node *cur;  /* node being prepared / evaluated */
+  /* Prepare: the last op that split its output rows across the workers
+   * (op index + 1, 0: none), its slice count, output tensor and op
+   * variant; the next op may chain its row slices to it
+   * (mote_chain_prev). */
+  uint32_t split_op1, split_slices;
+  int32_t split_out, split_variant;
 };
+
+/*
+** Row chaining (worker threads). Op `node` (being prepared) runs its row
+** slices in the same tasks as the previous op (op_index - 1), slice i of
+** both on one thread, one after the other: the previous op's eval runs
+** both and this op's eval does nothing. Legal when slice i of this op
+** reads only rows the previous op's slice i wrote (a pointwise
+** convolution of its output). This keeps the previous op's inputs and
+** scratch allocated through this op, as a thread may still read them
+** while another already writes this op's output and scratch. Call in
+** both passes, after this op's mote_request_scratch.
+*/
+void mote_chain_prev(mote_ctx *ctx, const mote_node *node);
+
+/* The node of op `op` as eval sees it (reg, data, scratch set): for an op
+ * whose eval also runs the next op (row chaining). */
+void mote_node_at(const mote_ctx *ctx, uint32_t op, mote_node *node);
 
 /* Fail with detail: records status, op, tensor and text in m->err. */
 mote_status mote_fail(mote_ctx *ctx, const mote_node *node, mote_status st,
