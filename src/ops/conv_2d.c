@@ -10,7 +10,7 @@
 /* Options (decoded in prepare and again at every eval). */
 static void read_opts(const mote_ctx *ctx, const mote_node *node,
                       mote_conv_opts *o) {
-  mote_conv2d_read_opts(ctx, node, o);
+  mote_conv_read_opts(ctx, node, 0, o);
 }
 
 /* Options type check and decoding (both variants). */

@@ -73,19 +73,22 @@ typedef struct mote_conv_opts {
   int32_t padding, stride_w, stride_h, dil_w, dil_h, act, depth_multiplier;
 } mote_conv_opts;
 
-/* CONV_2D's options table (Conv2DOptions), decoded. */
-static inline void mote_conv2d_read_opts(const mote_ctx *ctx,
-                                         const mote_node *node,
-                                         mote_conv_opts *o) {
+/* The options table decoded: Conv2DOptions (padding, stride_w, stride_h,
+ * activation, dilation_w, dilation_h) or, `depthwise`,
+ * DepthwiseConv2DOptions (depth_multiplier after the strides). */
+static inline void mote_conv_read_opts(const mote_ctx *ctx,
+                                       const mote_node *node, int depthwise,
+                                       mote_conv_opts *o) {
   const fb_buf *b = &ctx->fb;
   const fb_table *t = &node->options;
+  const int dm = depthwise ? 1 : 0;
   o->padding = fb_i8(b, t, 0, 0);
   o->stride_w = fb_i32(b, t, 1, 0);
   o->stride_h = fb_i32(b, t, 2, 0);
-  o->act = fb_i8(b, t, 3, 0);
-  o->dil_w = fb_i32(b, t, 4, 1);
-  o->dil_h = fb_i32(b, t, 5, 1);
-  o->depth_multiplier = 1;
+  o->depth_multiplier = depthwise ? fb_i32(b, t, 3, 0) : 1;
+  o->act = fb_i8(b, t, 3 + dm, 0);
+  o->dil_w = fb_i32(b, t, 4 + dm, 1);
+  o->dil_h = fb_i32(b, t, 5 + dm, 1);
 }
 
 #define MOTE_CONV_ALIGN8(x) (((x) + (size_t)7) & ~(size_t)7)
@@ -972,7 +975,7 @@ static inline mote_status mote_conv_chain_next(mote_ctx *ctx,
   mote_conv_opts o;
   mote_conv_geom g;
   mote_node_at(ctx, node->op_index + 1, nb);
-  mote_conv2d_read_opts(ctx, nb, &o);
+  mote_conv_read_opts(ctx, nb, 0, &o);
   MOTE_TRY(mote_node_input(ctx, nb, 0, &tin));
   MOTE_TRY(mote_node_input(ctx, nb, 1, &tfilt));
   mote_conv_geometry(&tin, &tfilt, &o, 0, &g);

@@ -9,15 +9,7 @@
 /* Options (decoded in prepare and again at every eval). */
 static void read_opts(const mote_ctx *ctx, const mote_node *node,
                       mote_conv_opts *o) {
-  const fb_buf *b = &ctx->fb;
-  const fb_table *t = &node->options;
-  o->padding = fb_i8(b, t, 0, 0);
-  o->stride_w = fb_i32(b, t, 1, 0);
-  o->stride_h = fb_i32(b, t, 2, 0);
-  o->depth_multiplier = fb_i32(b, t, 3, 0);
-  o->act = fb_i8(b, t, 4, 0);
-  o->dil_w = fb_i32(b, t, 5, 1);
-  o->dil_h = fb_i32(b, t, 6, 1);
+  mote_conv_read_opts(ctx, node, 1, o);
 }
 
 /* Options type check and decoding (both variants). */
