@@ -21,14 +21,15 @@ test: test-release test-asan test-mcu test-neon
 test-release: all
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
-# Sanitizer build of the whole suite (heavy cross/format checks run once,
-# in the release build), with the microcontroller requantization path
-# (per-channel arrays rebuilt at eval, MOTE_RQ_SCRATCH) switched on.
+# Sanitizer build of the whole suite (heavy cross/format checks and the
+# Arm NN interop run once, in the release build), with the microcontroller
+# requantization path (per-channel arrays rebuilt at eval, MOTE_RQ_SCRATCH)
+# switched on.
 test-asan:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMOTE_SANITIZE=ON \
 	  -DMOTE_RQ_SCRATCH=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j$(JOBS) -E "^(cross|format)\."
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j$(JOBS) -E "^(cross|format|interop)\."
 
 # Firmware conformance under QEMU (ports/, tests/target/): one build dir per
 # board, configured with its toolchain file; ctest runs each firmware in QEMU.
