@@ -30,6 +30,21 @@
 #endif
 
 /*
+** MOTE_WORKERS: 1 (hosts): ops split across the worker threads of the op
+** table (mote_op_table.workers) when it has some. 0, the default on
+** Cortex-M and bare-metal RISC-V, where nothing runs threads: the worker
+** paths are compiled out (workers are ignored) and their code is saved.
+*/
+#ifndef MOTE_WORKERS
+#if (defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M') || \
+    (defined(__riscv) && !defined(__linux__))
+#define MOTE_WORKERS 0
+#else
+#define MOTE_WORKERS 1
+#endif
+#endif
+
+/*
 ** Per-channel requantization arrays (int32 multiplier + int8 shift, 5 bytes
 ** per output channel of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
 ** with per-channel weights). 0: computed once at init and kept in the

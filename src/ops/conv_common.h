@@ -144,7 +144,8 @@ static inline uint32_t mote_conv_slices(const mote_ctx *ctx,
                                         const mote_conv_geom *g,
                                         int64_t weight) {
   const mote_workers *w = ctx->m->ops->workers;
-  if (!w || !w->run || w->count < 2 || g->batches != 1 || g->out_h < 2)
+  if (!MOTE_WORKERS || !w || !w->run || w->count < 2 || g->batches != 1 ||
+      g->out_h < 2)
     return 1;
   int64_t macs = (int64_t)g->out_h * g->out_w * g->out_c * g->filt_h *
                  g->filt_w * g->filt_in_c * weight;
@@ -1046,7 +1047,7 @@ MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
                                node->scratch ? arr : NULL));
   }
   const mote_workers *w = ctx->m->ops->workers;
-  if (d->slices < 2 || !w || g.batches != 1)
+  if (!MOTE_WORKERS || d->slices < 2 || !w || g.batches != 1)
     return mote_conv_run(ctx, node, d, g, depthwise, in, filt, bias, out, tfilt,
                          variant);
   return mote_conv_split(
