@@ -143,7 +143,7 @@ static int prune_layer(tr_net *net, int i, double frac, int *removed, char *err,
   }
   qsort(ch, (size_t)oc, sizeof *ch, chan_cmp);
   for (int j = 0; j < drop; j++) keep[ch[j].c] = 0;
-  int rc = tr_net_remove_channels(net, i, keep, err, errlen);
+  int rc = tr_net_remove_channels(net, i, keep, NULL, err, errlen);
   free(ch);
   free(keep);
   if (rc == 0) *removed += drop;
