@@ -29,7 +29,10 @@ static const char kUsage[] =
     "  --sparsity S      fraction of conv/dw/fc weights zeroed (0 <= S < 1);\n"
     "                    with --structured, fraction of the output channels\n"
     "                    of every conv and inner fc layer removed\n"
-    "  --structured      remove whole channels (smallest L1 norm)\n"
+    "  --structured      remove whole channels: those that vary least\n"
+    "                    (weighted by the next layer's weights on them) on\n"
+    "                    1024 training images; the next layer takes over\n"
+    "                    their least-squares fit on the kept channels\n"
     "  --per-layer       unstructured: threshold per layer, not global\n"
     "  --gradual K       unstructured: K pruning steps of rising sparsity\n"
     "                    spread over the fine-tuning epochs\n"
@@ -40,6 +43,9 @@ static const char kUsage[] =
     "  --limit N         use only the first N training images\n"
     "  --test-limit N    evaluate on the first N test images only\n"
     "  --json            one JSON object on stdout\n";
+
+/* Training images the structured pruning ranks and fits channels on. */
+#define PRUNE_CALIB 1024
 
 /* Parsed options. */
 typedef struct prune_opts {
@@ -221,7 +227,10 @@ static int prune_and_tune(tr_net *net, const mote_dataset *train,
                           int *removed) {
   char err[512];
   if (o->structured) {
-    if (cz_channel_prune(net, o->sparsity, removed, err, sizeof err) != 0) {
+    mote_dataset calib = *train; /* its first PRUNE_CALIB images */
+    if (calib.n > PRUNE_CALIB) calib.n = PRUNE_CALIB;
+    if (cz_channel_prune(net, o->sparsity, &calib, o->fit.threads, removed, err,
+                         sizeof err) != 0) {
       fprintf(stderr, "mote prune: %s\n", err);
       return EXIT_UNSUPPORTED;
     }

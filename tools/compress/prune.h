@@ -2,8 +2,8 @@
 ** prune.h: pruning of a trainable net (tools/train/train.h) for
 ** `mote prune`: unstructured magnitude pruning with masks (global or per
 ** layer, one shot or gradual) and structured pruning that removes whole
-** output channels ranked by L1 norm, plus the size/cost figures reported
-** before and after.
+** output channels (ranked and replaced by a fit on calibration data),
+** plus the size/cost figures reported before and after.
 */
 #ifndef MOTE_COMPRESS_PRUNE_H
 #define MOTE_COMPRESS_PRUNE_H
@@ -40,15 +40,31 @@ double cz_gradual_sparsity(double final, int step, int steps);
 
 /*
 ** Structured pruning: for every conv layer and every fc layer but the
-** last, remove round(frac * out_c) output channels (keeping at least one),
-** those with the smallest L1 norm of their weights, scaled by
-** |gamma| / sqrt(running_var + 1e-5) of a bn layer that directly follows
-** (the norm of the folded channel). Uses tr_net_remove_channels, so the
-** following layers shrink with it. *removed (may be NULL) receives the
-** number of channels removed in total. Returns 0, or -1 with err.
+** last, remove round(frac * out_c) output channels (keeping at least one)
+** with tr_net_remove_channels, so the following layers shrink with it.
+** With calib (samples of the net's input, e.g. a thousand training
+** images), layer after layer on the net pruned so far: the channels'
+** means and covariance as the next conv/fc reads them
+** (tr_net_channel_stats, `threads` threads); the channels removed are
+** those of smallest standard deviation times the L1 norm of the next
+** layer's weights on them, and each is replaced by its least-squares fit
+** on the kept channels at the same position (its mean plus a linear
+** combination of their deviations; ridge 1e-4 of their mean variance),
+** folded into the next layer's weights and biases. A channel whose
+** values are constant over calib is replaced by that constant, so
+** removing it changes nothing (but for the zero padding at the borders
+** of a SAME next layer). Cutting channels off instead loses their
+** means (after bn and relu/relu6 every channel has a sizeable positive
+** one, so each output of the next layer shifts) and what they share with
+** the kept channels. Without calib (NULL): the channels of smallest L1
+** norm of their weights, scaled by |gamma| / sqrt(running_var + 1e-5) of
+** a bn layer that directly follows, are cut off (their inputs to the
+** next layer become zero), which can cost a net with bn most of its
+** accuracy. *removed (may be NULL) receives the number of channels
+** removed in total. Returns 0, or -1 with err.
 */
-int cz_channel_prune(tr_net *net, double frac, int *removed, char *err,
-                     size_t errlen);
+int cz_channel_prune(tr_net *net, double frac, const mote_dataset *calib,
+                     int threads, int *removed, char *err, size_t errlen);
 
 /* Figures of a net reported by `mote prune` before and after. */
 typedef struct cz_stats {

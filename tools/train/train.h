@@ -163,13 +163,34 @@ void tr_net_apply_masks(tr_net *net);
 ** `layer` with keep[c] != 0 (at least one). The following layers that are
 ** per-channel (bn, relu, pools, dropout, dw convs) shrink with it, and the
 ** next conv/fc loses the matching input channels (for an fc after a
-** flatten, every column of a removed channel). A dw layer cannot be the
-** target itself (prune the conv that feeds it). Parameters, masks and bn
-** state are re-laid-out; the workspace is dropped. Returns 0, or -1 with
-** err (bad layer, nothing kept, last layer).
+** flatten, every column of a removed channel). mix (NULL: zeros) says
+** what the next conv/fc reads in place of each removed channel r: row r
+** of C+1 values (C = old out_c), mix[r][C] + the sum over the kept k of
+** mix[r][k] * x_k (its value at the same position); it is folded into that
+** layer's weights and biases (rows of kept channels and entries on
+** removed ones are not read). So removing a channel that equals such a
+** combination leaves the function unchanged (up to SAME zero padding at
+** the next layer's borders); tr_net_channel_stats gives what to fit one
+** on. A dw layer cannot be the target itself (prune the conv that feeds
+** it). Parameters, masks and bn state are re-laid-out; the workspace is
+** dropped. Returns 0, or -1 with err (bad layer, nothing kept, last
+** layer).
 */
 int tr_net_remove_channels(tr_net *net, int layer, const uint8_t *keep,
-                           char *err, size_t errlen);
+                           const float *mix, char *err, size_t errlen);
+
+/*
+** Mean (C values) and covariance (C x C, row-major, divided by the count)
+** of the output channels of conv/fc layer `layer` as the next conv/fc
+** reads them (after the bn, activations, dw convs and pools in between),
+** over the samples of `ds` (eval mode, `threads` threads) and every
+** position. mean or cov may be NULL. A channel that is constant over them
+** gets exact zeros in cov. Returns 0, or -1 with err (no conv/fc after the
+** layer, samples of another shape, out of memory).
+*/
+int tr_net_channel_stats(tr_net *net, int layer, const mote_dataset *ds,
+                         int threads, double *mean, double *cov, char *err,
+                         size_t errlen);
 
 /* Optimizers and learning-rate schedules. */
 typedef enum tr_opt { TR_ADAM, TR_SGD } tr_opt;
