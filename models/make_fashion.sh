@@ -3,7 +3,7 @@
 # from the data with mote's own pipeline (one command, ~10 min on 2 cores):
 #   mote train    float CNN, 15 epochs, Adam + one-cycle (seeded)
 #   mote quantize int8, per-channel weights, min/max ranges on 1,000 images
-#                 (the committed model; the newer default --calib sqnr
+#                 (this model; the newer default --calib sqnr
 #                 scores 91.71% here against min/max's 91.81%)
 #   mote eval     test accuracy of the int8 model
 #   mote data     one test image per class as raw 28x28 bytes
