@@ -55,7 +55,7 @@ enum { MOTE_OPV_ALL = 0, MOTE_OPV_INT8 = 1 };
  * below which an op is not split across the op table's workers by default
  * (mote_workers.min_macs 0): a task hand-off costs about a microsecond. */
 #ifndef MOTE_SPLIT_MACS_DEFAULT
-#define MOTE_SPLIT_MACS_DEFAULT 50000
+#define MOTE_SPLIT_MACS_DEFAULT 20000
 #endif
 
 #if defined(__GNUC__)
