@@ -57,7 +57,7 @@ typedef struct mote_workers {
   void (*run)(void *pool, mote_task_fn task, void *arg, uint32_t n);
   void *pool; /* passed to run() */
   /* Ops with fewer multiply-accumulates run on the calling thread
-   * (0: 50,000, where a task hand-off of about a microsecond pays off). */
+   * (0: 20,000; an int8 depthwise MAC counts twice). */
   uint32_t min_macs;
 } mote_workers;
 
