@@ -75,10 +75,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b <= 0) pri
 instr() { # isa model
   local a b
   a=$(MOTE_ISA=$1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-      "$mote" bench "$2" -n 1 --warmup 0 2>&1 >/dev/null |
+      "$mote" bench "$2" -n 1 --warmup 0 --warmup-ms 0 2>&1 >/dev/null |
       sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')
   b=$(MOTE_ISA=$1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-      "$mote" bench "$2" -n 11 --warmup 0 2>&1 >/dev/null |
+      "$mote" bench "$2" -n 11 --warmup 0 --warmup-ms 0 2>&1 >/dev/null |
       sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')
   echo $(( (b - a) / 10 ))
 }
