@@ -60,7 +60,16 @@ typedef struct mote_conv_data {
                       the scratch (MOTE_RQ_SCRATCH) */
   uint8_t chain;   /* row chaining (mote_chain_prev): 1: this op's tasks also
                       run the next op's slices; 2: run by the previous op */
-  uint32_t slot;   /* scratch bytes of one slice */
+#if MOTE_WORKERS
+  /* Hosts: the geometry and filter view of prepare, so that eval decodes
+   * no tensor from the model (static shapes; about 2k instructions an op,
+   * all on the calling thread while workers wait). Not on
+   * microcontrollers, where the RAM matters more. */
+  uint8_t views; /* 1: g and tfilt are set */
+  mote_conv_geom g;
+  mote_tensor tfilt;
+#endif
+  uint32_t slot; /* scratch bytes of one slice */
 #if defined(MOTE_HAVE_ARM_MVE)
   const int32_t *mve_bias; /* MVE kernel chosen: bias + folded offset */
   const int8_t *mve_w;     /* depthwise with one input channel run as CONV_2D:
@@ -560,6 +569,11 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   d->rq_eval = (uint8_t)rq_eval;
   d->chain = (uint8_t)chain;
   d->kern = kern;
+#if MOTE_WORKERS
+  d->g = g;
+  d->tfilt = filt;
+  d->views = 1;
+#endif
   if (kind == MOTE_CONV_K_F32) {
     d->p.f.act_min = act_min_f;
     d->p.f.act_max = act_max_f;
@@ -967,19 +981,41 @@ static inline void mote_conv_pair_task(void *arg, uint32_t i) {
   p->task(&p->b, i);
 }
 
+/* Geometry and filter view of an eval: prepare's copies (hosts), else
+ * decoded again from the model (o: the options, NULL to read them). */
+static inline mote_status mote_conv_views(mote_ctx *ctx, const mote_node *node,
+                                          const mote_conv_opts *o,
+                                          int depthwise, mote_conv_geom *g,
+                                          mote_tensor *tfilt) {
+#if MOTE_WORKERS
+  const mote_conv_data *d = (const mote_conv_data *)node->data;
+  if (d && d->views) {
+    *g = d->g;
+    *tfilt = d->tfilt;
+    return MOTE_OK;
+  }
+#endif
+  mote_tensor tin;
+  mote_conv_opts ro;
+  if (!o) {
+    mote_conv_read_opts(ctx, node, depthwise, &ro);
+    o = &ro;
+  }
+  MOTE_TRY(mote_node_input(ctx, node, 0, &tin));
+  MOTE_TRY(mote_node_input(ctx, node, 1, tfilt));
+  mote_conv_geometry(&tin, tfilt, o, depthwise, g);
+  return MOTE_OK;
+}
+
 /* The next op, a pointwise CONV_2D chained to this one: its task record. */
 static inline mote_status mote_conv_chain_next(mote_ctx *ctx,
                                                const mote_node *node,
                                                mote_node *nb,
                                                mote_conv_task *tb) {
-  mote_tensor tin, tfilt;
-  mote_conv_opts o;
+  mote_tensor tfilt;
   mote_conv_geom g;
   mote_node_at(ctx, node->op_index + 1, nb);
-  mote_conv_read_opts(ctx, nb, 0, &o);
-  MOTE_TRY(mote_node_input(ctx, nb, 0, &tin));
-  MOTE_TRY(mote_node_input(ctx, nb, 1, &tfilt));
-  mote_conv_geometry(&tin, &tfilt, &o, 0, &g);
+  MOTE_TRY(mote_conv_views(ctx, nb, NULL, 0, &g, &tfilt));
   const void *in = mote_in(ctx, nb, 0), *filt = mote_in(ctx, nb, 1);
   void *out = mote_out(ctx, nb, 0);
   if (!nb->data || !in || !filt || !out)
@@ -1031,14 +1067,12 @@ MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
   const void *filt = mote_in(ctx, node, 1);
   const void *bias = mote_in(ctx, node, 2);
   void *out = mote_out(ctx, node, 0);
-  mote_tensor tin, tfilt;
+  mote_tensor tfilt;
   if (!d || !in || !filt || !out)
     return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "tensor data present", 1,
                      0);
-  MOTE_TRY(mote_node_input(ctx, node, 0, &tin));
-  MOTE_TRY(mote_node_input(ctx, node, 1, &tfilt));
   mote_conv_geom g;
-  mote_conv_geometry(&tin, &tfilt, o, depthwise, &g);
+  MOTE_TRY(mote_conv_views(ctx, node, o, depthwise, &g, &tfilt));
   if (d->rq_eval) { /* MOTE_RQ_SCRATCH: arrays at the scratch's end */
     const uint32_t oc = (uint32_t)g.out_c;
     uint8_t *arr = (uint8_t *)node->scratch + d->slot - mote_rq_eval_bytes(oc);
@@ -1058,6 +1092,7 @@ MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
 /*
 ** The two variants' prepare and eval (conv_common.c), shared by CONV_2D
 ** (depthwise 0) and DEPTHWISE_CONV_2D (1): one copy of each in a firmware.
+** Eval takes o NULL: the options are read only where needed.
 */
 mote_status mote_conv_prepare_all(mote_ctx *ctx, mote_node *node,
                                   const mote_conv_opts *o, int depthwise);

@@ -6,7 +6,7 @@
 */
 #include "conv_common.h"
 
-/* Options (decoded in prepare and again at every eval). */
+/* Options (decoded in prepare; eval reads them only without a cache). */
 static void read_opts(const mote_ctx *ctx, const mote_node *node,
                       mote_conv_opts *o) {
   mote_conv_read_opts(ctx, node, 1, o);
@@ -31,9 +31,7 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
 }
 
 static mote_status eval(mote_ctx *ctx, const mote_node *node) {
-  mote_conv_opts o;
-  read_opts(ctx, node, &o);
-  return mote_conv_eval_all(ctx, node, &o, 1);
+  return mote_conv_eval_all(ctx, node, NULL, 1); /* options read if needed */
 }
 
 static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {
@@ -43,9 +41,7 @@ static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {
 }
 
 static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
-  mote_conv_opts o;
-  read_opts(ctx, node, &o);
-  return mote_conv_eval_int8(ctx, node, &o, 1);
+  return mote_conv_eval_int8(ctx, node, NULL, 1); /* options read if needed */
 }
 
 const mote_op_reg mote_op_DEPTHWISE_CONV_2D = {
