@@ -389,11 +389,21 @@ void mote_chain_prev(mote_ctx *ctx, const mote_node *node) {
   if (s->size & MOTE_PLAN_SIZE) s->last = (uint16_t)op;
 }
 
+/* The node of op i for eval: the copy kept at init (hosts) or decoded
+ * again from the model, with the arena's reg, data and scratch. */
+static void node_for_eval(const mote_model *m, uint32_t i, mote_node *node) {
+#if MOTE_WORKERS
+  *node = m->nodes[i].node;
+#else
+  mote_node_fill(m, i, node);
+#endif
+  node->reg = m->nodes[i].reg;
+  node->data = m->nodes[i].data;
+  node->scratch = m->nodes[i].scratch;
+}
+
 void mote_node_at(const mote_ctx *ctx, uint32_t op, mote_node *node) {
-  mote_node_fill(ctx->m, op, node);
-  node->reg = ctx->m->nodes[op].reg;
-  node->data = ctx->m->nodes[op].data;
-  node->scratch = ctx->m->nodes[op].scratch;
+  node_for_eval(ctx->m, op, node);
 }
 
 /* Does tensor `ti` need arena memory of its own (not const)? */
@@ -467,6 +477,9 @@ static mote_status run_pass(mote_model *m, mote_ctx *ctx, uint8_t *arena,
       return st;
     }
     if (nodes) {
+#if MOTE_WORKERS
+      nodes[i].node = *node;
+#endif
       nodes[i].reg = node->reg;
       nodes[i].data = node->data;
       nodes[i].scratch = NULL;
@@ -594,10 +607,7 @@ mote_status mote_model_invoke_observed(mote_model *m, mote_op_observer obs,
   ctx.fb = model_buf(m);
   for (uint32_t i = 0; i < m->n_ops; i++) {
     mote_node node;
-    mote_node_fill(m, i, &node);
-    node.reg = m->nodes[i].reg;
-    node.data = m->nodes[i].data;
-    node.scratch = m->nodes[i].scratch;
+    node_for_eval(m, i, &node);
     ctx.cur = &node;
     if (obs && obs(user, m, i, 0) != 0) return MOTE_OK;
     mote_status st = node.reg->eval(&ctx, &node);
