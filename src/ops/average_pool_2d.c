@@ -32,11 +32,14 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
     d->kern = MOTE_ISA_NEON;
 #endif
 #if defined(MOTE_HAVE_AVX2)
-  if ((d->isa & MOTE_ISA_AVX2) && mote_avg_pool_s8_avx2_supported(&d->p))
+  if ((d->isa & MOTE_ISA_AVX2) && d->type == MOTE_INT8 &&
+      mote_avg_pool_s8_avx2_supported(&d->p))
     d->kern = MOTE_ISA_AVX2;
 #endif
 #if defined(MOTE_HAVE_AVX512)
-  if ((d->isa & MOTE_ISA_AVX512) && mote_avg_pool_s8_avx512_supported(&d->p))
+  if ((d->isa & MOTE_ISA_AVX512) &&
+      (d->type == MOTE_FLOAT32 ||
+       (d->type == MOTE_INT8 && mote_avg_pool_s8_avx512_supported(&d->p))))
     d->kern = MOTE_ISA_AVX512;
 #endif
 #if defined(MOTE_HAVE_ARM_DSP)
@@ -58,6 +61,12 @@ MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
   void *out = mote_out(ctx, node, 0);
   switch (variant == MOTE_OPV_INT8 ? MOTE_INT8 : d->type) {
     case MOTE_FLOAT32:
+#if defined(MOTE_HAVE_AVX512)
+      if (d->kern == MOTE_ISA_AVX512) {
+        mote_avg_pool_f32_avx512(&d->p, (const float *)in, (float *)out);
+        break;
+      }
+#endif
       mote_avg_pool_f32_ref(&d->p, (const float *)in, (float *)out);
       break;
     case MOTE_INT8:

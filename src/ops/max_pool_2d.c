@@ -29,10 +29,11 @@ static mote_status prepare(mote_ctx *ctx, mote_node *node) {
     d->kern = MOTE_ISA_NEON;
 #endif
 #if defined(MOTE_HAVE_AVX2)
-  if ((d->isa & MOTE_ISA_AVX2)) d->kern = MOTE_ISA_AVX2;
+  if ((d->isa & MOTE_ISA_AVX2) && d->type == MOTE_INT8) d->kern = MOTE_ISA_AVX2;
 #endif
 #if defined(MOTE_HAVE_AVX512)
-  if ((d->isa & MOTE_ISA_AVX512)) d->kern = MOTE_ISA_AVX512;
+  if ((d->isa & MOTE_ISA_AVX512) && d->type == MOTE_INT8)
+    d->kern = MOTE_ISA_AVX512;
 #endif
 #if defined(MOTE_HAVE_ARM_DSP) && !defined(MOTE_HAVE_ARM_MVE)
   /* DSP int8 (the MVE kernel takes every shape where it is built). */

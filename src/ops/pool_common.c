@@ -123,5 +123,7 @@ mote_status mote_pool_prepare(mote_ctx *ctx, mote_node *node, int variant) {
 
 const char *mote_pool_kernel(const void *data) {
   const mote_pool_data *d = (const mote_pool_data *)data;
-  return d && d->type == MOTE_INT8 ? mote_isa_name(d->kern) : NULL;
+  return d && (d->type == MOTE_INT8 || d->kern != MOTE_ISA_REF)
+             ? mote_isa_name(d->kern)
+             : NULL;
 }

@@ -9,7 +9,7 @@ typedef struct mote_pool_data {
   mote_pool_params p;
   mote_dtype type;
   uint8_t isa;  /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
-  uint8_t kern; /* MOTE_ISA_* value of the int8 kernel (each op's prepare) */
+  uint8_t kern; /* MOTE_ISA_* value of the kernel (each op's prepare) */
 } mote_pool_data;
 
 /* Validate the node (TFLM PoolingPrepare rules) and persist the params;

@@ -399,6 +399,19 @@ static int test_pool(int cases, int avg) {
         fails++;
       }
     }
+    if (avg) { /* float32 average: bit-identical to the reference */
+      float *fi = malloc(ni * 4), *f1 = malloc(no * 4), *f2 = malloc(no * 4);
+      for (size_t i = 0; i < ni; i++) fi[i] = (float)uni(-30000, 30000) / 97.f;
+      p.fact_min = uni(0, 1) ? -FLT_MAX : (float)uni(-100, 0);
+      p.fact_max = uni(0, 1) ? FLT_MAX : (float)uni(1, 100);
+      mote_avg_pool_f32_ref(&p, fi, f1);
+      mote_avg_pool_f32_avx512(&p, fi, f2);
+      fails += compare("avgpool f32", it, (const int8_t *)f2,
+                       (const int8_t *)f1, no * 4);
+      free(fi);
+      free(f1);
+      free(f2);
+    }
     free(in);
     free(o1);
     free(o2);
@@ -476,7 +489,8 @@ int main(void) {
     return 1;
   }
   printf(
-      "avx512 kernels: requant, dwconv, add (int8, float32), avgpool, maxpool "
+      "avx512 kernels: requant, dwconv, add (int8, float32), avgpool (int8, "
+      "float32), maxpool "
       "bit-exact with "
       "reference\n");
   return 0;
