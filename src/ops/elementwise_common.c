@@ -208,8 +208,8 @@ int mote_eltwise_split(const mote_ctx *ctx, const mote_bcast *bc,
                        size_t elem_bytes, uint32_t cost, mote_elt_range_fn fn,
                        const void *op, const void *a, const void *b, void *o) {
   const mote_workers *w = ctx->m->ops->workers;
-  if (!MOTE_WORKERS || !w || !w->run || w->count < 2 || bc->ndim != 1 || bc->stride1[0] != 1 ||
-      bc->stride2[0] != 1)
+  if (!MOTE_WORKERS || !w || !w->run || w->count < 2 || bc->ndim != 1 ||
+      bc->stride1[0] != 1 || bc->stride2[0] != 1)
     return 0;
   const int64_t work = (int64_t)bc->count * cost;
   if (work < (w->min_macs ? (int64_t)w->min_macs : MOTE_SPLIT_MACS_DEFAULT))
