@@ -70,6 +70,17 @@ typedef struct mote_op_table {
    * with scratch for each (the arena grows accordingly); the workers must
    * outlive every model initialised with this table. */
   const mote_workers *workers;
+  /* 0 (the default of a zero-initialised field): operator fusion on. At
+   * init a PAD (or PADV2 padding with zero) of H and W read only by the
+   * CONV_2D / DEPTHWISE_CONV_2D right after it is folded into that
+   * convolution's padding (the padded tensor gets no memory), and a RELU /
+   * RELU6 right after the CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED or
+   * ADD whose output only it reads (same quantization) into that op's
+   * activation clamp; both bit-exact. The fused-away op does nothing and
+   * mote_model_op_kernel() names it "fused"; the padded tensor has no data
+   * and the activation's input holds its output (observers see that).
+   * Non-zero: every op runs as written (for comparisons, calibration). */
+  uint32_t no_fusion;
 } mote_op_table;
 
 /* The MOTE_ISA_* bits this build and this CPU can run (always has
