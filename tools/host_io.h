@@ -47,7 +47,8 @@ int host_set_threads(uint32_t threads);
 ** Models loaded after host_set_fusion(0) run every operator as written
 ** (mote_op_table.no_fusion): what calibration needs, which observes every
 ** intermediate tensor. host_set_fusion(1), the default, turns operator
-** fusion back on; so does unsetting MOTE_NO_FUSION=1 in the environment.
+** fusion back on for models loaded afterwards; MOTE_NO_FUSION=1 in the
+** environment keeps it off for all.
 */
 void host_set_fusion(int on);
 

@@ -192,7 +192,9 @@ mote_status mote_model_invoke(mote_model *m);
 ** the op's input views (before) or output views (after) from
 ** mote_model_tensor() hold live data. Return 0 to go on, non-zero to stop
 ** the invoke early (it then returns MOTE_OK). For calibration, per-op
-** profiling and debugging; the plain invoke has no such call.
+** profiling and debugging; the plain invoke has no such call. With
+** operator fusion (mote_op_table.no_fusion 0) a fused PAD's output has no
+** data and a fused activation's input already holds its output.
 */
 typedef int (*mote_op_observer)(void *user, const mote_model *m, uint32_t op,
                                 int after);
@@ -231,8 +233,8 @@ mote_status mote_model_output(const mote_model *m, uint32_t index,
 
 /*
 ** mote_model_tensor: a view of any tensor of the subgraph (data is NULL
-** for activations whose memory is shared and not live). MOTE_E_INDEX if
-** out of range.
+** for activations whose memory is shared and not live, and for a padded
+** tensor fused away). MOTE_E_INDEX if out of range.
 */
 mote_status mote_model_tensor(const mote_model *m, uint32_t index,
                               mote_tensor *out);
