@@ -19,7 +19,8 @@
 ** must not fuse: PAD output read twice or a graph output, PAD of the
 ** channel (or batch) dimension, PADV2 with another value, float filter
 ** with inf or bias with -0.0, RELU with other quantization, producer
-** output read twice. A RELU output that is a graph output fuses.
+** output read twice. A RELU output that is a graph output fuses. And a
+** MobileNetV2-style block where both fusions meet.
 */
 #include <float.h>
 
@@ -642,6 +643,32 @@ static const ac_case ac_cases[] = {
 };
 /* clang-format on */
 
+/* A MobileNetV2-style block: 1x1 expand + RELU6, Keras ZeroPadding2D
+ * ((0, 1), (0, 1)) + 3x3 stride-2 VALID depthwise + RELU6, 1x1 project:
+ * the PAD reads the first RELU6's output, which shares the expansion's
+ * memory, and that memory must last until the depthwise. */
+static void block(const char *name, int32_t type) {
+  tflw *w = tflw_new();
+  const qt q = {type, 0.05f, -3}, e = {type, 0.1f, -20};
+  const int32_t xs[4] = {1, 9, 9, 8}, pads[8] = {0, 0, 0, 1, 0, 1, 0, 0};
+  const int32_t ps[4] = {1, 10, 10, 16}, psh[2] = {4, 2};
+  int32_t x = act_t(w, &q, xs, 4), ex, exs[4], d, ds[4], y, ys[4];
+  conv_op(w, 0, &q, &e, x, 1, 9, 9, 8, 1, 1, 16, 1, 1, 1, 1, 1, 0, 0, &ex, exs);
+  const int32_t er = act_t(w, &e, exs, 4);
+  tflw_op(w, TFL_OP_RELU6, 1, &ex, 1, &er, 1, 0, NULL, 0);
+  const int32_t p = act_t(w, &e, ps, 4);
+  int32_t pin[2] = {er, mh_const(w, MOTE_INT32, psh, 2, 0, 0, pads, 32)};
+  tflw_op(w, TFL_OP_PAD, 1, pin, 2, &p, 1, 0, NULL, 0);
+  conv_op(w, 1, &e, &e, p, 1, 10, 10, 16, 3, 3, 1, 1, 2, 2, 1, 1, 0, 0, &d, ds);
+  const int32_t dr = act_t(w, &e, ds, 4);
+  tflw_op(w, TFL_OP_RELU6, 1, &d, 1, &dr, 1, 0, NULL, 0);
+  conv_op(w, 0, &e, &q, dr, 1, ds[1], ds[2], 16, 1, 1, 8, 1, 1, 1, 1, 1, 0, 0,
+          &y, ys);
+  tflw_io(w, &x, 1, &y, 1);
+  expect x_ = {{1, 2, 4, NO_OP}, p, 0, type == MOTE_FLOAT32};
+  check_model(name, w, &x_);
+}
+
 int main(void) {
   pool = mote_pool_create(3);
   if (!pool) {
@@ -652,6 +679,8 @@ int main(void) {
     pad_conv(&pc_cases[i]);
   for (size_t i = 0; i < sizeof ac_cases / sizeof ac_cases[0]; i++)
     act_model(&ac_cases[i]);
+  block("mobilenet_v2_block_i8", MOTE_INT8);
+  block("mobilenet_v2_block_f32", MOTE_FLOAT32);
   mote_pool_destroy(pool);
   return mh_report();
 }
