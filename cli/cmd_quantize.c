@@ -459,7 +459,10 @@ int cmd_quantize(int argc, char **argv) {
   int rc = parse(argc, argv, &a);
   if (rc) return rc;
   host_model fm;
+  /* Calibration observes every tensor of the float model: no fusion. */
+  host_set_fusion(0);
   rc = cli_load(&fm, a.in);
+  host_set_fusion(1);
   if (rc) return rc;
   rc = run(&a, &fm);
   host_model_free(&fm);

@@ -70,7 +70,7 @@ const char *cli_best_kernel(const host_model *hm) {
   for (uint32_t i = 0; i < n; i++) {
     const char *k = mote_model_op_kernel(&hm->m, i);
     uint32_t c = 0;
-    if (!k || strcmp(k, "ref") == 0) continue;
+    if (!k || strcmp(k, "ref") == 0 || strcmp(k, "fused") == 0) continue;
     for (uint32_t j = 0; j < n; j++) {
       const char *o = mote_model_op_kernel(&hm->m, j);
       c += o && strcmp(o, k) == 0;

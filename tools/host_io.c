@@ -93,6 +93,12 @@ static void host_threads_from_env(void) {
   if (n > 1 && n <= 256 && !host_pool) host_set_threads((uint32_t)n);
 }
 
+static int host_fusion = 1;
+
+void host_set_fusion(int on) {
+  host_fusion = on != 0;
+}
+
 const mote_op_table *host_op_table(void) {
   /* Two tables, so a model loaded without the pool keeps running on the
    * calling thread after a pool is made for the next one (mote bench
@@ -106,6 +112,8 @@ const mote_op_table *host_op_table(void) {
   *table = *mote_ops_all();
   table->isa_mask = mask;
   table->workers = mote_pool_workers(host_pool);
+  const char *nf = getenv("MOTE_NO_FUSION");
+  table->no_fusion = !host_fusion || (nf && *nf && strcmp(nf, "0") != 0);
   const char *split = getenv("MOTE_SPLIT_MACS");
   if (table->workers && split && *split) {
     workers = *table->workers;

@@ -43,6 +43,15 @@ int host_set_threads(uint32_t threads);
  * MOTE_SPLIT_MACS=K sets the pool's split threshold (mote_workers.min_macs;
  * tests use 1 to split every convolution). */
 
+/*
+** Models loaded after host_set_fusion(0) run every operator as written
+** (mote_op_table.no_fusion): what calibration needs, which observes every
+** intermediate tensor. host_set_fusion(1), the default, turns operator
+** fusion back on for models loaded afterwards; MOTE_NO_FUSION=1 in the
+** environment keeps it off for all.
+*/
+void host_set_fusion(int on);
+
 /* A model loaded on the host: bytes, arena and the runtime struct. */
 typedef struct host_model {
   uint8_t *fb;

@@ -70,6 +70,17 @@ typedef struct mote_op_table {
    * with scratch for each (the arena grows accordingly); the workers must
    * outlive every model initialised with this table. */
   const mote_workers *workers;
+  /* 0 (the default of a zero-initialised field): operator fusion on. At
+   * init a PAD (or PADV2 padding with zero) of H and W read only by the
+   * CONV_2D / DEPTHWISE_CONV_2D right after it is folded into that
+   * convolution's padding (the padded tensor gets no memory), and a RELU /
+   * RELU6 right after the CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED or
+   * ADD whose output only it reads (same quantization) into that op's
+   * activation clamp; both bit-exact. The fused-away op does nothing and
+   * mote_model_op_kernel() names it "fused"; the padded tensor has no data
+   * and the activation's input holds its output (observers see that).
+   * Non-zero: every op runs as written (for comparisons, calibration). */
+  uint32_t no_fusion;
 } mote_op_table;
 
 /* The MOTE_ISA_* bits this build and this CPU can run (always has
@@ -181,7 +192,9 @@ mote_status mote_model_invoke(mote_model *m);
 ** the op's input views (before) or output views (after) from
 ** mote_model_tensor() hold live data. Return 0 to go on, non-zero to stop
 ** the invoke early (it then returns MOTE_OK). For calibration, per-op
-** profiling and debugging; the plain invoke has no such call.
+** profiling and debugging; the plain invoke has no such call. With
+** operator fusion (mote_op_table.no_fusion 0) a fused PAD's output has no
+** data and a fused activation's input already holds its output.
 */
 typedef int (*mote_op_observer)(void *user, const mote_model *m, uint32_t op,
                                 int after);
@@ -220,8 +233,8 @@ mote_status mote_model_output(const mote_model *m, uint32_t index,
 
 /*
 ** mote_model_tensor: a view of any tensor of the subgraph (data is NULL
-** for activations whose memory is shared and not live). MOTE_E_INDEX if
-** out of range.
+** for activations whose memory is shared and not live, and for a padded
+** tensor fused away). MOTE_E_INDEX if out of range.
 */
 mote_status mote_model_tensor(const mote_model *m, uint32_t index,
                               mote_tensor *out);

@@ -4,7 +4,7 @@
 **
 **   static const struct mote_op_reg *const my_ops[] = {
 **       &mote_op_CONV_2D, &mote_op_SOFTMAX};
-**   static const mote_op_table my_table = {my_ops, 2, MOTE_ISA_AUTO, NULL};
+**   static const mote_op_table my_table = {my_ops, 2, MOTE_ISA_AUTO, NULL, 0};
 */
 #ifndef MOTE_OPS_H
 #define MOTE_OPS_H

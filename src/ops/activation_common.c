@@ -87,6 +87,25 @@ mote_status mote_act_multiplier(mote_ctx *ctx, const mote_node *node,
   return MOTE_OK;
 }
 
+int mote_act_clamp_s8(mote_s8_apply_fn apply, const void *p, int32_t lo,
+                      int32_t hi, mote_clamp *c) {
+  int8_t buf[32];
+  if (lo > hi) return 0;
+  for (int32_t x0 = INT8_MIN; x0 <= INT8_MAX; x0 += 32) {
+    for (int32_t i = 0; i < 32; i++) buf[i] = (int8_t)(x0 + i);
+    apply(p, 32, buf, buf);
+    for (int32_t i = 0; i < 32; i++) {
+      const int32_t x = x0 + i, want = x < lo ? lo : (x > hi ? hi : x);
+      if (buf[i] != want) return 0;
+    }
+  }
+  c->lo = lo;
+  c->hi = hi;
+  c->flo = 0.0f;
+  c->fhi = 0.0f;
+  return 1;
+}
+
 mote_status mote_act_expect_options(mote_ctx *ctx, const mote_node *node,
                                     int tag) {
   if (node->options_type == 0 || node->options_type == tag) return MOTE_OK;

@@ -37,6 +37,17 @@ mote_status mote_act_prepare_unary(mote_ctx *ctx, const mote_node *node,
                                    const char *type_what, mote_tensor *in,
                                    mote_tensor *out, mote_act_head *h);
 
+/*
+** Operator fusion (mote_op_reg.clamp) of an int8 element-wise op: runs
+** `apply(p, n, x, y)` (the op's own kernel, y may alias x) on every int8
+** value and returns 1 if each result is x clamped to [lo, hi] (then *c
+** holds the clamp), 0 otherwise: equality checked on all 256 inputs.
+*/
+typedef void (*mote_s8_apply_fn)(const void *p, size_t n, const int8_t *x,
+                                 int8_t *y);
+int mote_act_clamp_s8(mote_s8_apply_fn apply, const void *p, int32_t lo,
+                      int32_t hi, mote_clamp *c);
+
 /* Output type must be the input type. */
 mote_status mote_act_same_type(mote_ctx *ctx, const mote_node *node,
                                const mote_tensor *in, const mote_tensor *out);

@@ -61,6 +61,11 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
   } else if (io.out.type != MOTE_FLOAT32) {
     MOTE_TRY(mote_addsub_prepare_quant(ctx, node, &io, ratios, &d.q));
   }
+  /* A RELU / RELU6 fused into this ADD (fuse.c) narrows the clamp. */
+  if (d.b.type == MOTE_FLOAT32)
+    mote_fuse_range_f(ctx, node, &d.b.f32.act_min, &d.b.f32.act_max);
+  else if (d.b.type == MOTE_INT8)
+    mote_fuse_range_q(ctx, node, &d.q.act_min, &d.q.act_max);
   d.isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
   d.kern = MOTE_ISA_REF;
   const int s8 = d.b.type == MOTE_INT8, f32 = d.b.type == MOTE_FLOAT32;
@@ -207,9 +212,9 @@ static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
   return eval_v(ctx, node, MOTE_OPV_INT8);
 }
 
-const mote_op_reg mote_op_ADD = {TFL_OP_ADD, "ADD",           prepare,
-                                 eval,       MOTE_OP_INPLACE, kernel};
+const mote_op_reg mote_op_ADD = {TFL_OP_ADD,      "ADD",  prepare, eval,
+                                 MOTE_OP_INPLACE, kernel, NULL};
 
 /* int8 inputs and output only (MOTE_OPV_INT8). */
-const mote_op_reg mote_op_ADD_INT8 = {TFL_OP_ADD, "ADD",           prepare_int8,
-                                      eval_int8,  MOTE_OP_INPLACE, kernel};
+const mote_op_reg mote_op_ADD_INT8 = {
+    TFL_OP_ADD, "ADD", prepare_int8, eval_int8, MOTE_OP_INPLACE, kernel, NULL};

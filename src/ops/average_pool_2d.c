@@ -125,11 +125,19 @@ static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
   return eval_v(ctx, node, MOTE_OPV_INT8);
 }
 
-const mote_op_reg mote_op_AVERAGE_POOL_2D = {
-    TFL_OP_AVERAGE_POOL_2D, "AVERAGE_POOL_2D", prepare, eval, 0,
-    mote_pool_kernel};
+const mote_op_reg mote_op_AVERAGE_POOL_2D = {TFL_OP_AVERAGE_POOL_2D,
+                                             "AVERAGE_POOL_2D",
+                                             prepare,
+                                             eval,
+                                             0,
+                                             mote_pool_kernel,
+                                             NULL};
 
 /* int8 only (MOTE_OPV_INT8). */
-const mote_op_reg mote_op_AVERAGE_POOL_2D_INT8 = {
-    TFL_OP_AVERAGE_POOL_2D, "AVERAGE_POOL_2D", prepare_int8, eval_int8, 0,
-    mote_pool_kernel};
+const mote_op_reg mote_op_AVERAGE_POOL_2D_INT8 = {TFL_OP_AVERAGE_POOL_2D,
+                                                  "AVERAGE_POOL_2D",
+                                                  prepare_int8,
+                                                  eval_int8,
+                                                  0,
+                                                  mote_pool_kernel,
+                                                  NULL};

@@ -133,4 +133,4 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_CONCATENATION = {
-    TFL_OP_CONCATENATION, "CONCATENATION", prepare, eval, 0, NULL};
+    TFL_OP_CONCATENATION, "CONCATENATION", prepare, eval, 0, NULL, NULL};

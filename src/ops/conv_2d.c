@@ -46,8 +46,9 @@ static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_CONV_2D = {
-    TFL_OP_CONV_2D, "CONV_2D", prepare, eval, 0, mote_conv_kernel};
+    TFL_OP_CONV_2D, "CONV_2D", prepare, eval, 0, mote_conv_kernel, NULL};
 
 /* int8 activations and weights only (MOTE_OPV_INT8). */
 const mote_op_reg mote_op_CONV_2D_INT8 = {
-    TFL_OP_CONV_2D, "CONV_2D", prepare_int8, eval_int8, 0, mote_conv_kernel};
+    TFL_OP_CONV_2D,   "CONV_2D", prepare_int8, eval_int8, 0,
+    mote_conv_kernel, NULL};

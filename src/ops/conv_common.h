@@ -51,25 +51,26 @@ typedef struct mote_conv_data {
   } p;
   const void *pk; /* weights packed at prepare for `kern`, or NULL */
   uint8_t kind;
-  uint8_t isa;     /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
-  uint8_t kern;    /* MOTE_ISA_* value of the kernel chosen at prepare, or 0:
-                      chosen at eval (AVX2, DSP or reference) */
-  uint8_t vnni;    /* 1: pk holds VNNI-packed weights (mote_gemm_s8) */
-  uint16_t slices; /* row slices run as parallel tasks (1: no split) */
-  uint8_t rq_eval; /* 1: requantization arrays filled at eval at the end of
-                      the scratch (MOTE_RQ_SCRATCH) */
-  uint8_t chain;   /* row chaining (mote_chain_prev): 1: this op's tasks also
-                      run the next op's slices; 2: run by the previous op */
+  uint8_t isa;       /* MOTE_ISA_* bits allowed (mote_isa_allowed at prepare) */
+  uint8_t kern;      /* MOTE_ISA_* value of the kernel chosen at prepare, or 0:
+                        chosen at eval (AVX2, DSP or reference) */
+  uint8_t vnni;      /* 1: pk holds VNNI-packed weights (mote_gemm_s8) */
+  uint8_t slices;    /* row slices run as parallel tasks (1: no split; <= 64) */
+  uint8_t rq_eval;   /* 1: requantization arrays filled at eval at the end of
+                        the scratch (MOTE_RQ_SCRATCH) */
+  uint8_t chain;     /* row chaining (mote_chain_prev): 1: this op's tasks also
+                        run the next op's slices; 2: run by the previous op */
+  uint8_t fused_pad; /* 1: reads through the PAD fused into it (fuse.c) */
+  uint32_t slot;     /* scratch bytes of one slice */
 #if MOTE_WORKERS
-  /* Hosts: the geometry and filter view of prepare, so that eval decodes
-   * no tensor from the model (static shapes; about 2k instructions an op,
-   * all on the calling thread while workers wait). Not on
-   * microcontrollers, where the RAM matters more. */
+  /* Hosts: the geometry (a fused PAD's included) and filter view of
+   * prepare, so that eval decodes no tensor from the model (static shapes;
+   * about 2k instructions an op, all on the calling thread while workers
+   * wait). Not on microcontrollers, where the RAM matters more. */
   uint8_t views; /* 1: g and tfilt are set */
   mote_conv_geom g;
   mote_tensor tfilt;
 #endif
-  uint32_t slot; /* scratch bytes of one slice */
 #if defined(MOTE_HAVE_ARM_MVE)
   const int32_t *mve_bias; /* MVE kernel chosen: bias + folded offset */
   const int8_t *mve_w;     /* depthwise with one input channel run as CONV_2D:
@@ -139,6 +140,19 @@ static inline void mote_conv_geometry(const mote_tensor *in,
                                g->out_h, &off);
   g->pad_w = mote_conv_padding(g->stride_w, g->dil_w, g->in_w, g->filt_w,
                                g->out_w, &off);
+}
+
+/*
+** A PAD fused into the convolution (fuse.c): `g` was computed for the
+** padded input; the kernels read the PAD's input, whose rows and columns
+** the PAD's leading pads shift (trailing ones are past its end).
+*/
+static inline void mote_conv_fuse_geometry(mote_conv_geom *g,
+                                           const mote_fuse_pad *fp) {
+  g->in_h -= fp->top + fp->bottom;
+  g->in_w -= fp->left + fp->right;
+  g->pad_h += fp->top;
+  g->pad_w += fp->left;
 }
 
 /* Work (multiply-accumulates) below which a convolution is not split
@@ -299,6 +313,13 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
                                   : "output channels",
                          want[d], out.dims[d]);
   }
+  /* Input through a fused PAD: checked as the padded tensor above, read
+   * as the PAD's input from here on. */
+  mote_fuse_pad fpad = {0, 0, 0, 0, 0};
+  const int fused_pad =
+      (mote_fuse_role(ctx, node->op_index) & MOTE_FUSE_PAD_IN) &&
+      mote_fuse_pad_of(ctx, node, &fpad);
+  if (fused_pad) mote_conv_fuse_geometry(&g, &fpad);
 
   /* Bias. */
   if (has_bias) {
@@ -345,6 +366,7 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   float act_min_f = 0.0f, act_max_f = 0.0f;
   if (kind == MOTE_CONV_K_F32 || kind == MOTE_CONV_K_HYBRID) {
     MOTE_TRY(mote_act_range_float(ctx, node, o->act, &act_min_f, &act_max_f));
+    mote_fuse_range_f(ctx, node, &act_min_f, &act_max_f);
   } else {
     if (in.nscale == 0)
       return mote_fail(ctx, node, MOTE_E_BAD_QUANT, (int32_t)in.index,
@@ -354,6 +376,7 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
                        "quantized output with a positive scale", 1, 0);
     MOTE_TRY(
         mote_act_range_quant(ctx, node, o->act, &out, &act_min_q, &act_max_q));
+    mote_fuse_range_q(ctx, node, &act_min_q, &act_max_q);
   }
 
   /* Hybrid: symmetric input quantization when all weight scales agree;
@@ -564,7 +587,8 @@ MOTE_OP_BODY mote_status mote_conv_prepare(mote_ctx *ctx, mote_node *node,
   memset(d, 0, sizeof *d);
   d->kind = (uint8_t)kind;
   d->isa = (uint8_t)mote_isa_allowed(ctx->m->ops->isa_mask);
-  d->slices = (uint16_t)slices;
+  d->slices = (uint8_t)slices;
+  d->fused_pad = (uint8_t)fused_pad;
   d->slot = (uint32_t)scratch;
   d->rq_eval = (uint8_t)rq_eval;
   d->chain = (uint8_t)chain;
@@ -1064,6 +1088,12 @@ MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
   const mote_conv_data *d = (const mote_conv_data *)node->data;
   if (d && d->chain == 2) return MOTE_OK; /* run by the previous op */
   const void *in = mote_in(ctx, node, 0);
+  mote_fuse_pad fpad = {0, 0, 0, 0, 0};
+  if (d && d->fused_pad) {
+    if (!mote_fuse_pad_of(ctx, node, &fpad))
+      return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "the fused PAD", 1, 0);
+    in = ctx->m->tensor_data[fpad.src];
+  }
   const void *filt = mote_in(ctx, node, 1);
   const void *bias = mote_in(ctx, node, 2);
   void *out = mote_out(ctx, node, 0);
@@ -1072,7 +1102,12 @@ MOTE_OP_BODY mote_status mote_conv_eval(mote_ctx *ctx, const mote_node *node,
     return mote_fail(ctx, node, MOTE_E_RUNTIME, -1, "tensor data present", 1,
                      0);
   mote_conv_geom g;
+  int cached = 0; /* prepare's geometry, a fused PAD's already applied */
+#if MOTE_WORKERS
+  cached = d->views;
+#endif
   MOTE_TRY(mote_conv_views(ctx, node, o, depthwise, &g, &tfilt));
+  if (d->fused_pad && !cached) mote_conv_fuse_geometry(&g, &fpad);
   if (d->rq_eval) { /* MOTE_RQ_SCRATCH: arrays at the scratch's end */
     const uint32_t oc = (uint32_t)g.out_c;
     uint8_t *arr = (uint8_t *)node->scratch + d->slot - mote_rq_eval_bytes(oc);

@@ -44,11 +44,19 @@ static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
   return mote_conv_eval_int8(ctx, node, NULL, 1); /* options read if needed */
 }
 
-const mote_op_reg mote_op_DEPTHWISE_CONV_2D = {
-    TFL_OP_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", prepare, eval, 0,
-    mote_conv_kernel};
+const mote_op_reg mote_op_DEPTHWISE_CONV_2D = {TFL_OP_DEPTHWISE_CONV_2D,
+                                               "DEPTHWISE_CONV_2D",
+                                               prepare,
+                                               eval,
+                                               0,
+                                               mote_conv_kernel,
+                                               NULL};
 
 /* int8 activations and weights only (MOTE_OPV_INT8). */
-const mote_op_reg mote_op_DEPTHWISE_CONV_2D_INT8 = {
-    TFL_OP_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", prepare_int8, eval_int8, 0,
-    mote_conv_kernel};
+const mote_op_reg mote_op_DEPTHWISE_CONV_2D_INT8 = {TFL_OP_DEPTHWISE_CONV_2D,
+                                                    "DEPTHWISE_CONV_2D",
+                                                    prepare_int8,
+                                                    eval_int8,
+                                                    0,
+                                                    mote_conv_kernel,
+                                                    NULL};

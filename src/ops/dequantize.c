@@ -57,4 +57,4 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_DEQUANTIZE = {
-    TFL_OP_DEQUANTIZE, "DEQUANTIZE", prepare, eval, 0, NULL};
+    TFL_OP_DEQUANTIZE, "DEQUANTIZE", prepare, eval, 0, NULL, NULL};

@@ -68,4 +68,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_EXPAND_DIMS = {
-    TFL_OP_EXPAND_DIMS, "EXPAND_DIMS", prepare, eval, MOTE_OP_ALIAS, NULL};
+    TFL_OP_EXPAND_DIMS, "EXPAND_DIMS", prepare, eval,
+    MOTE_OP_ALIAS,      NULL,          NULL};

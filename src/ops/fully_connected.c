@@ -267,8 +267,10 @@ MOTE_OP_BODY mote_status prepare_v(mote_ctx *ctx, mote_node *node,
                   "int16 zero point 0", 0,
                   in.zero_point != 0 ? in.zero_point : out.zero_point);
     MOTE_TRY(mote_act_range_quant(ctx, node, act, &out, &act_min, &act_max));
+    mote_fuse_range_q(ctx, node, &act_min, &act_max);
   } else {
     MOTE_TRY(mote_act_range_float(ctx, node, act, &f_min, &f_max));
+    mote_fuse_range_f(ctx, node, &f_min, &f_max);
     if (kind == FC_HYBRID &&
         (w.nscale < 1 || (w.nscale != 1 && w.nscale != (uint32_t)units) ||
          (w.nscale > 1 && w.quant_dim != 0)))
@@ -604,7 +606,7 @@ static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_FULLY_CONNECTED = {
-    TFL_OP_FULLY_CONNECTED, "FULLY_CONNECTED", prepare, eval, 0, kernel};
+    TFL_OP_FULLY_CONNECTED, "FULLY_CONNECTED", prepare, eval, 0, kernel, NULL};
 
 /* int8 activations and weights only (MOTE_OPV_INT8). */
 const mote_op_reg mote_op_FULLY_CONNECTED_INT8 = {TFL_OP_FULLY_CONNECTED,
@@ -612,4 +614,5 @@ const mote_op_reg mote_op_FULLY_CONNECTED_INT8 = {TFL_OP_FULLY_CONNECTED,
                                                   prepare_int8,
                                                   eval_int8,
                                                   0,
-                                                  kernel};
+                                                  kernel,
+                                                  NULL};

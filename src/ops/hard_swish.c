@@ -73,4 +73,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_HARD_SWISH = {
-    TFL_OP_HARD_SWISH, "HARD_SWISH", prepare, eval, MOTE_OP_INPLACE, NULL};
+    TFL_OP_HARD_SWISH, "HARD_SWISH", prepare, eval,
+    MOTE_OP_INPLACE,   NULL,         NULL};

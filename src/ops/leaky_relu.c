@@ -74,4 +74,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_LEAKY_RELU = {
-    TFL_OP_LEAKY_RELU, "LEAKY_RELU", prepare, eval, MOTE_OP_INPLACE, NULL};
+    TFL_OP_LEAKY_RELU, "LEAKY_RELU", prepare, eval,
+    MOTE_OP_INPLACE,   NULL,         NULL};

@@ -61,4 +61,4 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_LOGISTIC = {
-    TFL_OP_LOGISTIC, "LOGISTIC", prepare, eval, MOTE_OP_INPLACE, NULL};
+    TFL_OP_LOGISTIC, "LOGISTIC", prepare, eval, MOTE_OP_INPLACE, NULL, NULL};

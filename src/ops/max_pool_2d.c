@@ -92,4 +92,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_MAX_POOL_2D = {
-    TFL_OP_MAX_POOL_2D, "MAX_POOL_2D", prepare, eval, 0, mote_pool_kernel};
+    TFL_OP_MAX_POOL_2D, "MAX_POOL_2D", prepare, eval, 0,
+    mote_pool_kernel,   NULL};

@@ -165,4 +165,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_MEAN = {TFL_OP_MEAN, "MEAN", prepare, eval, 0, NULL};
+const mote_op_reg mote_op_MEAN = {TFL_OP_MEAN, "MEAN", prepare, eval,
+                                  0,           NULL,   NULL};

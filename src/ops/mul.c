@@ -83,5 +83,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_MUL = {TFL_OP_MUL, "MUL",           prepare,
-                                 eval,       MOTE_OP_INPLACE, NULL};
+const mote_op_reg mote_op_MUL = {TFL_OP_MUL,      "MUL", prepare, eval,
+                                 MOTE_OP_INPLACE, NULL,  NULL};

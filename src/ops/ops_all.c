@@ -36,7 +36,7 @@ static const mote_op_reg *const all_ops[] = {
 
 static const mote_op_table all_table = {
     all_ops, (uint32_t)(sizeof all_ops / sizeof all_ops[0]), MOTE_ISA_AUTO,
-    NULL};
+    NULL, 0};
 
 const mote_op_table *mote_ops_all(void) {
   return &all_table;

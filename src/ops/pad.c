@@ -154,5 +154,5 @@ mote_status mote_pad_eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_PAD = {TFL_OP_PAD,    "PAD", mote_pad_prepare,
-                                 mote_pad_eval, 0,     NULL};
+const mote_op_reg mote_op_PAD = {
+    TFL_OP_PAD, "PAD", mote_pad_prepare, mote_pad_eval, 0, NULL, NULL};

@@ -100,4 +100,4 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 /* Element-wise, reading x[i] before writing y[i]; the planner only shares
  * the buffer when input and output have the same byte size. */
 const mote_op_reg mote_op_QUANTIZE = {
-    TFL_OP_QUANTIZE, "QUANTIZE", prepare, eval, MOTE_OP_INPLACE, NULL};
+    TFL_OP_QUANTIZE, "QUANTIZE", prepare, eval, MOTE_OP_INPLACE, NULL, NULL};

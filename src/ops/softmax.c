@@ -221,9 +221,10 @@ static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
 
 /* Rows are processed element by element reading x[c] before writing y[c]:
  * in place is safe when input and output have the same size. */
-const mote_op_reg mote_op_SOFTMAX = {TFL_OP_SOFTMAX, "SOFTMAX",       prepare,
-                                     eval,           MOTE_OP_INPLACE, NULL};
+const mote_op_reg mote_op_SOFTMAX = {TFL_OP_SOFTMAX,  "SOFTMAX", prepare, eval,
+                                     MOTE_OP_INPLACE, NULL,      NULL};
 
 /* int8 input and output only (MOTE_OPV_INT8). */
 const mote_op_reg mote_op_SOFTMAX_INT8 = {
-    TFL_OP_SOFTMAX, "SOFTMAX", prepare_int8, eval_int8, MOTE_OP_INPLACE, NULL};
+    TFL_OP_SOFTMAX,  "SOFTMAX", prepare_int8, eval_int8,
+    MOTE_OP_INPLACE, NULL,      NULL};

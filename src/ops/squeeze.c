@@ -73,5 +73,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_SQUEEZE = {TFL_OP_SQUEEZE, "SQUEEZE",     prepare,
-                                     eval,           MOTE_OP_ALIAS, NULL};
+const mote_op_reg mote_op_SQUEEZE = {TFL_OP_SQUEEZE, "SQUEEZE", prepare, eval,
+                                     MOTE_OP_ALIAS,  NULL,      NULL};

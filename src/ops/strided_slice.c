@@ -168,4 +168,4 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_STRIDED_SLICE = {
-    TFL_OP_STRIDED_SLICE, "STRIDED_SLICE", prepare, eval, 0, NULL};
+    TFL_OP_STRIDED_SLICE, "STRIDED_SLICE", prepare, eval, 0, NULL, NULL};

@@ -49,5 +49,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return mote_addsub_eval(ctx, node, &d->b, &d->q, &kernels);
 }
 
-const mote_op_reg mote_op_SUB = {TFL_OP_SUB, "SUB",           prepare,
-                                 eval,       MOTE_OP_INPLACE, NULL};
+const mote_op_reg mote_op_SUB = {TFL_OP_SUB,      "SUB", prepare, eval,
+                                 MOTE_OP_INPLACE, NULL,  NULL};

@@ -190,4 +190,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   }
 }
 
-const mote_op_reg mote_op_SVDF = {TFL_OP_SVDF, "SVDF", prepare, eval, 0, NULL};
+const mote_op_reg mote_op_SVDF = {TFL_OP_SVDF, "SVDF", prepare, eval,
+                                  0,           NULL,   NULL};

@@ -57,5 +57,5 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
   return MOTE_OK;
 }
 
-const mote_op_reg mote_op_TANH = {TFL_OP_TANH, "TANH",          prepare,
-                                  eval,        MOTE_OP_INPLACE, NULL};
+const mote_op_reg mote_op_TANH = {TFL_OP_TANH,     "TANH", prepare, eval,
+                                  MOTE_OP_INPLACE, NULL,   NULL};

@@ -106,4 +106,4 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_TRANSPOSE = {
-    TFL_OP_TRANSPOSE, "TRANSPOSE", prepare, eval, 0, NULL};
+    TFL_OP_TRANSPOSE, "TRANSPOSE", prepare, eval, 0, NULL, NULL};

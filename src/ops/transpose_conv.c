@@ -326,4 +326,4 @@ static mote_status eval(mote_ctx *ctx, const mote_node *node) {
 }
 
 const mote_op_reg mote_op_TRANSPOSE_CONV = {
-    TFL_OP_TRANSPOSE_CONV, "TRANSPOSE_CONV", prepare, eval, 0, NULL};
+    TFL_OP_TRANSPOSE_CONV, "TRANSPOSE_CONV", prepare, eval, 0, NULL, NULL};

@@ -365,4 +365,5 @@ const mote_op_reg mote_op_UNIDIRECTIONAL_SEQUENCE_LSTM = {
     prepare,
     eval,
     0,
+    NULL,
     NULL};

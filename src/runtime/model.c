@@ -252,7 +252,7 @@ static mote_status check_index_vec(mote_model *m, const fb_buf *b, fb_vec v,
   return MOTE_OK;
 }
 
-static const mote_op_reg *find_op(const mote_op_table *ops, int32_t code) {
+const mote_op_reg *mote_find_op(const mote_op_table *ops, int32_t code) {
   for (uint32_t i = 0; i < ops->count; i++)
     if (ops->ops[i] && ops->ops[i]->builtin_code == code) return ops->ops[i];
   return NULL;
@@ -327,7 +327,7 @@ static mote_status load(mote_model *m, const uint8_t *fb, size_t len,
         (st = check_index_vec(m, &b, node.intermediates, oi, 1)) != MOTE_OK)
       return st;
     m->err.op_name = mote_builtin_name(node.builtin_code);
-    if (!find_op(m->ops, node.builtin_code)) {
+    if (!mote_find_op(m->ops, node.builtin_code)) {
       if (node.builtin_code == TFL_OP_CUSTOM) {
         fb_vec codes = {m->opcodes, m->n_opcodes};
         fb_table ct = fb_vec_table(&b, codes, oc);
@@ -387,6 +387,16 @@ void mote_chain_prev(mote_ctx *ctx, const mote_node *node) {
   }
   mote_plan_entry *s = &ctx->plan[nt + op - 1];
   if (s->size & MOTE_PLAN_SIZE) s->last = (uint16_t)op;
+  /* A convolution reading through a fused PAD reads the PAD's input. */
+  mote_fuse_pad fp;
+  if ((mote_fuse_role(ctx, op - 1) & MOTE_FUSE_PAD_IN) &&
+      mote_fuse_pad_of(ctx, &prev, &fp)) {
+    mote_plan_entry *e = &ctx->plan[fp.src];
+    if (e->size & MOTE_PLAN_SIZE) {
+      if (e->first == MOTE_PLAN_NEVER || op < e->first) e->first = (uint16_t)op;
+      if (op > e->last) e->last = (uint16_t)op;
+    }
+  }
 }
 
 /* The node of op i for eval: the copy kept at init (hosts) or decoded
@@ -405,6 +415,19 @@ static void node_for_eval(const mote_model *m, uint32_t i, mote_node *node) {
 void mote_node_at(const mote_ctx *ctx, uint32_t op, mote_node *node) {
   node_for_eval(ctx->m, op, node);
 }
+
+/* What a fused-away op runs: nothing (fuse.c). */
+static mote_status fused_eval(mote_ctx *ctx, const mote_node *node) {
+  (void)ctx;
+  (void)node;
+  return MOTE_OK;
+}
+static const char *fused_kernel(const void *data) {
+  (void)data;
+  return "fused";
+}
+static const mote_op_reg fused_reg = {-1, "fused",      NULL, fused_eval,
+                                      0u, fused_kernel, NULL};
 
 /* Does tensor `ti` need arena memory of its own (not const)? */
 static size_t tensor_bytes(const mote_model *m, const fb_buf *b, uint32_t ti,
@@ -464,17 +487,34 @@ static mote_status run_pass(mote_model *m, mote_ctx *ctx, uint8_t *arena,
       ctx->plan[i].size = (uint32_t)ALIGN_UP(bytes);
     }
   }
+  mote_fuse_decide(ctx);
   for (uint32_t i = 0; i < no; i++) {
     mote_node tmp;
     mote_node *node = &tmp;
     mote_node_fill(m, i, node);
-    node->reg = find_op(m->ops, node->builtin_code);
+    node->reg = mote_find_op(m->ops, node->builtin_code);
     ctx->cur = node;
+    /* A fused-away op is checked as usual but keeps nothing: its prepare
+     * runs as if measuring, its bytes and scratch handed back. */
+    const int away = (mote_fuse_role(ctx, i) & MOTE_FUSE_AWAY) != 0;
+    const int measuring = ctx->measuring;
+    const size_t used = ctx->persist_used;
+    if (away) ctx->measuring = 1;
     mote_status st = node->reg->prepare(ctx, node);
+    ctx->measuring = measuring;
     if (st != MOTE_OK) {
       if (m->err.status == MOTE_OK)
         mote_fail(ctx, node, st, -1, "prepare failed", 0, 0);
       return st;
+    }
+    if (away) {
+      mote_plan_entry *s = &ctx->plan[nt + i];
+      ctx->persist_used = used;
+      s->size = 0;
+      s->first = MOTE_PLAN_NEVER;
+      s->last = 0;
+      node->reg = &fused_reg;
+      node->data = NULL;
     }
     if (nodes) {
 #if MOTE_WORKERS

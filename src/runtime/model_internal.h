@@ -18,6 +18,17 @@ int32_t mote_opcode_builtin(const mote_model *m, uint32_t opcode_index,
 /* Fill node (everything but reg/data/scratch) for operator i. */
 void mote_node_fill(const mote_model *m, uint32_t i, mote_node *node);
 
+/* The registration of builtin `code` in `ops` (NULL if none). */
+const mote_op_reg *mote_find_op(const mote_op_table *ops, int32_t code);
+
+/*
+** Operator fusion (fuse.c): with the plan's tensor sizes set and before any
+** prepare, decide which neighbours fuse, record their roles (MOTE_FUSE_*)
+** in plan[n_tensors + op].link and take the memory of each padded tensor a
+** convolution now reads through. Nothing without fusion (no_fusion).
+*/
+void mote_fuse_decide(mote_ctx *ctx);
+
 /* Entry whose memory entry i shares (i itself if none). */
 uint32_t mote_plan_root(const mote_plan_entry *p, uint32_t i);
 

@@ -61,6 +61,24 @@ typedef mote_status (*mote_eval_fn)(mote_ctx *ctx, const mote_node *node);
  * kernel). Reads only the op data. */
 typedef const char *(*mote_kernel_fn)(const void *op_data);
 
+/* An element-wise clamp: int8 raw values in [lo, hi], float32 values
+ * through y = x < flo ? flo : x, then fhi < y ? fhi : y (the kernels'
+ * activation clamp, NaN and -0.0 kept). */
+typedef struct mote_clamp {
+  int32_t lo, hi;
+  float flo, fhi;
+} mote_clamp;
+
+/*
+** An activation that is nothing but a clamp of its input (RELU, RELU6):
+** returns 1 and fills *c when the op maps `in` to `out` (same type, shape
+** and quantization) exactly as that clamp, every input value alike; 0 when
+** it cannot promise so. Operator fusion (fuse.c) then lets the producer of
+** `in` apply the clamp instead.
+*/
+typedef int (*mote_clamp_fn)(const mote_tensor *in, const mote_tensor *out,
+                             mote_clamp *c);
+
 typedef struct mote_op_reg {
   int32_t builtin_code; /* TFLite BuiltinOperator */
   const char *name;
@@ -68,6 +86,7 @@ typedef struct mote_op_reg {
   mote_eval_fn eval;
   uint32_t flags;
   mote_kernel_fn kernel; /* NULL: always the reference kernel */
+  mote_clamp_fn clamp;   /* NULL: not a fusable activation */
 } mote_op_reg;
 
 /*
@@ -121,6 +140,59 @@ void mote_chain_prev(mote_ctx *ctx, const mote_node *node);
 /* The node of op `op` as eval sees it (reg, data, scratch set): for an op
  * whose eval also runs the next op (row chaining). */
 void mote_node_at(const mote_ctx *ctx, uint32_t op, mote_node *node);
+
+/*
+** Operator fusion (fuse.c), decided at init from the model and the op table
+** alone, so both passes decide alike. Roles of op i, kept in
+** plan[n_tensors + i].link while preparing and planning:
+*/
+#define MOTE_FUSE_AWAY 1u    /* fused into a neighbour: eval does nothing */
+#define MOTE_FUSE_PAD_IN 2u  /* convolution reading through the PAD at i-1 */
+#define MOTE_FUSE_ACT_OUT 4u /* clamps its output for the activation at i+1 */
+
+/* The roles of op `op` (0 outside init or without fusion). */
+uint32_t mote_fuse_role(const mote_ctx *ctx, uint32_t op);
+
+/* A PAD fused into the convolution after it: the tensor the convolution
+ * reads instead (the PAD's input) and the H and W pads. */
+typedef struct mote_fuse_pad {
+  int32_t src;
+  int32_t top, bottom, left, right;
+} mote_fuse_pad;
+
+/*
+** For a CONV_2D / DEPTHWISE_CONV_2D whose input comes from a PAD fused into
+** it (role MOTE_FUSE_PAD_IN at prepare; the op's own record at eval): the
+** PAD's input and pads, read from the model. Returns 0 (*fp untouched) if op
+** node->op_index - 1 is not such a PAD.
+*/
+int mote_fuse_pad_of(const mote_ctx *ctx, const mote_node *node,
+                     mote_fuse_pad *fp);
+
+/*
+** For an op with role MOTE_FUSE_ACT_OUT: the clamp of the activation fused
+** into it. Returns 0 (*c untouched) for any other op. Call at prepare.
+*/
+int mote_fused_clamp(const mote_ctx *ctx, const mote_node *node, mote_clamp *c);
+
+/* Narrow an op's int8 / float32 activation range [*lo, *hi] to the clamp of
+ * an activation fused into it (no change without one). Both ranges hold
+ * zero, so the result is their intersection and clamping to it equals
+ * clamping to one, then the other. */
+static inline void mote_fuse_range_q(const mote_ctx *ctx, const mote_node *n,
+                                     int32_t *lo, int32_t *hi) {
+  mote_clamp c;
+  if (!mote_fused_clamp(ctx, n, &c)) return;
+  if (c.lo > *lo) *lo = c.lo;
+  if (c.hi < *hi) *hi = c.hi;
+}
+static inline void mote_fuse_range_f(const mote_ctx *ctx, const mote_node *n,
+                                     float *lo, float *hi) {
+  mote_clamp c;
+  if (!mote_fused_clamp(ctx, n, &c)) return;
+  if (c.flo > *lo) *lo = c.flo;
+  if (c.fhi < *hi) *hi = c.fhi;
+}
 
 /* Fail with detail: records status, op, tensor and text in m->err. */
 mote_status mote_fail(mote_ctx *ctx, const mote_node *node, mote_status st,

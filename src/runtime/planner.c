@@ -71,6 +71,15 @@ static mote_status lifetimes(mote_ctx *ctx, mote_plan_entry *p) {
       use(&p[t], i);
     }
   }
+  /* A convolution reading through a fused PAD (fuse.c) reads the PAD's
+   * input, whose memory must last until then. */
+  for (uint32_t i = 1; i < m->n_ops; i++) {
+    mote_node n;
+    mote_fuse_pad fp;
+    if (!(mote_fuse_role(ctx, i) & MOTE_FUSE_PAD_IN)) continue;
+    mote_node_fill(m, i, &n);
+    if (mote_fuse_pad_of(ctx, &n, &fp) && SZ(&p[fp.src])) use(&p[fp.src], i);
+  }
   return MOTE_OK;
 }
 
@@ -93,14 +102,19 @@ static void share(mote_ctx *ctx, mote_plan_entry *p) {
     for (uint32_t r = 0; r < m->ops->count; r++)
       if (m->ops->ops[r] && m->ops->ops[r]->builtin_code == n.builtin_code)
         reg = m->ops->ops[r];
-    if (!reg || !(reg->flags & (MOTE_OP_ALIAS | MOTE_OP_INPLACE))) continue;
+    uint32_t flags = reg ? reg->flags : 0u;
+    /* A fused-away activation (fuse.c) writes nothing: its output is its
+     * input's memory, which its producer already clamped. */
+    if (i > 0 && (mote_fuse_role(ctx, i - 1) & MOTE_FUSE_ACT_OUT))
+      flags = MOTE_OP_ALIAS;
+    if (!(flags & (MOTE_OP_ALIAS | MOTE_OP_INPLACE))) continue;
     if (n.inputs.n < 1 || n.outputs.n < 1) continue;
     int32_t in = fb_vec_i32(b, n.inputs, 0), out = fb_vec_i32(b, n.outputs, 0);
     if (in < 0 || in == out || !SZ(&p[in]) || SZ(&p[in]) != SZ(&p[out]))
       continue;
     if (p[out].size & MOTE_PLAN_ALIAS) continue;
     uint32_t ri = mote_plan_root(p, (uint32_t)in);
-    if (reg->flags & MOTE_OP_INPLACE) {
+    if (flags & MOTE_OP_INPLACE) {
       if (p[ri].last != i) continue; /* input still needed later */
       if (group_has_output(p, m->n_tensors, ri)) continue;
       /* Input 0 must not be read again by this op through another slot. */

@@ -124,9 +124,10 @@ static void geom(mote_conv_geom *g, int dw) {
           ew = (g->filt_w - 1) * g->dil_w + 1;
   int32_t oh = (g->in_h + 2 * g->pad_h - eh) / g->stride_h + 1;
   int32_t ow = (g->in_w + 2 * g->pad_w - ew) / g->stride_w + 1;
-  /* Sometimes beyond the padded image: bias-only outputs. */
-  g->out_h = (oh < 1 ? 1 : oh) + (pick(0, 5) == 0);
-  g->out_w = (ow < 1 ? 1 : ow) + (pick(0, 5) == 0);
+  /* Sometimes beyond the padded image (a fused PAD's trailing rows and
+   * columns, fuse.c): bias-only outputs. */
+  g->out_h = (oh < 1 ? 1 : oh) + (pick(0, 4) == 0 ? pick(1, 4) : 0);
+  g->out_w = (ow < 1 ? 1 : ow) + (pick(0, 4) == 0 ? pick(1, 4) : 0);
   if (dw) {
     g->filt_in_c = 1;
     g->depth_multiplier = pick(0, 2) == 0 ? pick(2, 7) : 1;

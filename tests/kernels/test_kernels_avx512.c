@@ -163,8 +163,8 @@ static void random_geom(mote_conv_geom *g, int depthwise, int px) {
           ew = (g->filt_w - 1) * g->dil_w + 1;
   int32_t oh = (g->in_h + 2 * g->pad_h - eh) / g->stride_h + 1;
   int32_t ow = (g->in_w + 2 * g->pad_w - ew) / g->stride_w + 1;
-  g->out_h = oh < 1 ? 1 : oh + (uni(0, 5) == 0);
-  g->out_w = ow < 1 ? 1 : ow + (uni(0, 5) == 0);
+  g->out_h = oh < 1 ? 1 : oh + (uni(0, 4) == 0 ? uni(1, 4) : 0);
+  g->out_w = ow < 1 ? 1 : ow + (uni(0, 4) == 0 ? uni(1, 4) : 0);
   g->out_c = uni(0, 2) == 0 ? uni(1, 33) : uni(1, 70);
   if (px) g->out_c = uni(0, 1) ? 8 : uni(1, 8);
   if (depthwise) {

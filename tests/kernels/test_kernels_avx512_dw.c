@@ -132,9 +132,10 @@ static void random_dw_geom(mote_conv_geom *g) {
           ew = (g->filt_w - 1) * g->dil_w + 1;
   int32_t oh = (g->in_h + 2 * g->pad_h - eh) / g->stride_h + 1;
   int32_t ow = (g->in_w + 2 * g->pad_w - ew) / g->stride_w + 1;
-  /* Sometimes beyond the padded image: windows wholly outside. */
-  g->out_h = oh < 1 ? 1 : oh + (uni(0, 5) == 0);
-  g->out_w = ow < 1 ? 1 : ow + (uni(0, 5) == 0);
+  /* Sometimes beyond the padded image (a fused PAD's trailing rows and
+   * columns, fuse.c): windows wholly outside. */
+  g->out_h = oh < 1 ? 1 : oh + (uni(0, 4) == 0 ? uni(1, 4) : 0);
+  g->out_w = ow < 1 ? 1 : ow + (uni(0, 4) == 0 ? uni(1, 4) : 0);
   g->filt_in_c = 1;
   g->depth_multiplier = uni(0, 2) == 0 ? uni(2, 4) : 1;
   if (uni(0, 15) == 0) g->depth_multiplier = 8;
@@ -148,7 +149,7 @@ static void random_dw_geom(mote_conv_geom *g) {
       g->out_w = (g->in_w + 2 * g->pad_w - ew) + 1;
       if (g->out_h < 1) g->out_h = 1;
       if (g->out_w < 1) g->out_w = 1;
-      g->out_h += uni(0, 5) == 0;
+      g->out_h += uni(0, 4) == 0 ? uni(1, 4) : 0;
     }
   }
   g->out_c = g->in_c * g->depth_multiplier;

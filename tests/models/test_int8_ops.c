@@ -27,7 +27,7 @@ static const struct mote_op_reg *const int8_ops[] = {
 };
 static const mote_op_table int8_table = {
     int8_ops, (uint32_t)(sizeof int8_ops / sizeof int8_ops[0]), MOTE_ISA_AUTO,
-    NULL};
+    NULL, 0};
 
 static int passed, failed;
 

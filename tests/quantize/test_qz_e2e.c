@@ -444,6 +444,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *mote = argv[1], *dir = argv[2];
+  host_set_fusion(0); /* the float models are calibrated (qz_calibrate) */
   mkdir(dir, 0777);
   char fpath[512], qpath[512], cmd[2048];
   snprintf(fpath, sizeof fpath, "%s/float.tflite", dir);

@@ -137,7 +137,10 @@ static int32_t rand_axis(int32_t in, int32_t f, int32_t *s, int32_t *d,
   *d = f > 1 && rnd(0, 3) == 0 ? 2 : 1;
   const int32_t eff = (f - 1) * *d + 1;
   *pad = rnd(0, 2) == 0 ? 0 : rnd(0, eff - 1 + rnd(0, 1));
-  const int32_t span = in + 2 * *pad - eff;
+  /* trailing padding as much again, or any (a PAD fused into the
+   * convolution, fuse.c, pads the end independently of the start) */
+  const int32_t trail = rnd(0, 3) == 0 ? rnd(0, eff + 3) : *pad;
+  const int32_t span = in + *pad + trail - eff;
   return span < 0 ? 0 : span / *s + 1;
 }
 

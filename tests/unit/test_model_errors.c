@@ -72,7 +72,7 @@ static void test_op_table(void) {
   size_t len;
   uint8_t *fb = mh_finish(relu_model(8, MOTE_INT8), &len);
   static const struct mote_op_reg *const only_add[] = {&mote_op_ADD};
-  static const mote_op_table add_table = {only_add, 1, MOTE_ISA_AUTO, NULL};
+  static const mote_op_table add_table = {only_add, 1, MOTE_ISA_AUTO, NULL, 0};
   size_t need = 0;
   mote_error err;
   mote_status st = mote_arena_required(fb, len, &add_table, &need, &err);
@@ -80,7 +80,8 @@ static void test_op_table(void) {
   MH_CHECK(err.op_name && strcmp(err.op_name, "RELU") == 0, "names RELU");
   static const struct mote_op_reg *const with_relu[] = {&mote_op_ADD,
                                                         &mote_op_RELU};
-  static const mote_op_table relu_table = {with_relu, 2, MOTE_ISA_AUTO, NULL};
+  static const mote_op_table relu_table = {with_relu, 2, MOTE_ISA_AUTO, NULL,
+                                           0};
   st = mote_arena_required(fb, len, &relu_table, &need, &err);
   MH_CHECK(st == MOTE_OK, "table with RELU: %s", mote_status_name(st));
   free(fb);

@@ -86,6 +86,12 @@ int qz_calibrate(qz_graph *g, const qz_samples *s, int histograms,
                  size_t errlen) {
   obs_ctx c = {stats, 1};
   memset(stats, 0, g->ntensors * sizeof *stats);
+  if (!g->hm->m.ops || !g->hm->m.ops->no_fusion) {
+    snprintf(err, errlen,
+             "calibration observes every tensor: load the float model with "
+             "operator fusion off (host_set_fusion(0))");
+    return -1;
+  }
   if (run_pass(g, s, &c, progress, user, err, errlen)) return -1;
   if (!histograms) return 0;
   for (uint32_t i = 0; i < g->ntensors; i++) {

@@ -37,7 +37,9 @@ typedef void (*qz_progress)(void *user, int pass, uint32_t done,
 ** qz_calibrate: observe g's model over the samples (input 0; further
 ** inputs get zeros). stats[g->ntensors] receives the ranges; with
 ** `histograms` a second pass fills stats[i].h for every observed tensor.
-** Returns 0, or -1 with err (size mismatch, runtime failure).
+** The model must run unfused (loaded after host_set_fusion(0)): a fused
+** PAD's output has no data and a fused activation's input holds its output.
+** Returns 0, or -1 with err (fused model, size mismatch, runtime failure).
 */
 int qz_calibrate(qz_graph *g, const qz_samples *s, int histograms,
                  qz_stats *stats, qz_progress progress, void *user, char *err,

@@ -381,9 +381,13 @@ static int32_t depth_of(const mote_conv_geom *g) {
 }
 
 /* 1x1 windows without padding read the input in place (a row slice of
- * the output may have a negative leading pad). */
+ * the output may have a negative leading pad), when the last one is inside
+ * the image too (a PAD fused into the convolution may add trailing rows or
+ * columns of padding alone). */
 static int in_place(const mote_conv_geom *g) {
-  return g->filt_h == 1 && g->filt_w == 1 && g->pad_h <= 0 && g->pad_w <= 0;
+  return g->filt_h == 1 && g->filt_w == 1 && g->pad_h <= 0 && g->pad_w <= 0 &&
+         (int64_t)(g->out_h - 1) * g->stride_h - g->pad_h < g->in_h &&
+         (int64_t)(g->out_w - 1) * g->stride_w - g->pad_w < g->in_w;
 }
 
 size_t mote_conv2d_s8_mve_scratch(const mote_conv_geom *g) {

@@ -31,10 +31,14 @@ static inline void mote_f32x4_store_n(float *p, float32x4_t v, int32_t n) {
   memcpy(p, t, (size_t)n * sizeof(float));
 }
 
-/* The reference activation clamp (min(hi, max(lo, x))); NaN stays NaN. */
+/* The reference activation clamp bit for bit (y = x < lo ? lo : x, then
+ * hi < y ? hi : y): NaN and -0.0 pass unchanged, where FMAX / FMIN would
+ * quiet a NaN and make max(+0.0, -0.0) +0.0. Fused activations (fuse.c)
+ * rely on it: a narrowed clamp must equal the activation after it. */
 static inline float32x4_t mote_f32x4_clamp(float32x4_t x, float32x4_t lo,
                                            float32x4_t hi) {
-  return vminq_f32(hi, vmaxq_f32(lo, x));
+  const float32x4_t y = vbslq_f32(vcltq_f32(x, lo), lo, x);
+  return vbslq_f32(vcltq_f32(hi, y), hi, y);
 }
 
 #endif

@@ -15,7 +15,8 @@
 #include "../mote_requant.h"
 
 /* Geometry shared by every conv kernel (re-derived from the model at
- * every eval: it costs no arena memory). */
+ * every eval on microcontrollers, where it then costs no arena memory;
+ * hosts keep prepare's copy). */
 typedef struct mote_conv_geom {
   int32_t batches;
   int32_t in_h, in_w, in_c;
