@@ -83,17 +83,28 @@ instr() { # isa model
   echo $(( (b - a) / 10 ))
 }
 
+# Rounds go over all models in turn (not one model's rounds back to back),
+# so a stretch of time when the machine is slow (a virtual machine's second
+# core taken away for seconds) costs one round of each model, not all of
+# one model's.
+declare -A best_opt best_thr best_json
+for ((k = 0; k < rounds; k++)); do
+  for m in "${models[@]}"; do
+    o=$(MOTE_ISA=$best "$mote" bench "$m" -n "$n" --warmup "$warmup" --json)
+    t=$(MOTE_ISA=$best "$mote" bench "$m" -n "$n" --warmup "$warmup" --threads "$threads" --json)
+    best_opt[$m]=$(lowest "${best_opt[$m]:-}" "$(echo "$o" | num median_us)")
+    best_thr[$m]=$(lowest "${best_thr[$m]:-}" "$(echo "$t" | num median_us)")
+    best_json[$m]=$o
+  done
+done
+
 rows=()
 for m in "${models[@]}"; do
   name=$(basename "$m" .tflite)
   r=$(MOTE_ISA=ref "$mote" bench "$m" -n "$n" --warmup "$warmup" --json)
-  opt_us=""; thr_us=""
-  for ((k = 0; k < rounds; k++)); do
-    o=$(MOTE_ISA=$best "$mote" bench "$m" -n "$n" --warmup "$warmup" --json)
-    t=$(MOTE_ISA=$best "$mote" bench "$m" -n "$n" --warmup "$warmup" --threads "$threads" --json)
-    opt_us=$(lowest "$opt_us" "$(echo "$o" | num median_us)")
-    thr_us=$(lowest "$thr_us" "$(echo "$t" | num median_us)")
-  done
+  o=${best_json[$m]}
+  opt_us=${best_opt[$m]}
+  thr_us=${best_thr[$m]}
   macs=$(echo "$o" | num macs)
   ref_us=$(echo "$r" | num median_us)
   gmacs=$(awk -v m="$macs" -v t="$opt_us" 'BEGIN { printf "%.3f", (t > 0 ? m / (t * 1e3) : 0) }')
