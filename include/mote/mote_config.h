@@ -30,6 +30,17 @@
 #endif
 
 /*
+** MOTE_FUSION: 1 (default): operator fusion at init (src/runtime/fuse.c:
+** PAD into a convolution, RELU/RELU6 into its producer; switched off per
+** model with mote_op_table.no_fusion). 0 compiles it out, about 2 KB of
+** Cortex-M flash, for firmware whose models have no PAD, PADV2, RELU or
+** RELU6 op (bench/mcu.sh does so when none of its models has one).
+*/
+#ifndef MOTE_FUSION
+#define MOTE_FUSION 1
+#endif
+
+/*
 ** MOTE_WORKERS: 1 (hosts): ops split across the worker threads of the op
 ** table (mote_op_table.workers) when it has some. 0, the default on
 ** Cortex-M and bare-metal RISC-V, where nothing runs threads: the worker

@@ -39,6 +39,8 @@
 
 #include "model_internal.h"
 
+#if MOTE_FUSION
+
 #define SZ(e) ((e)->size & MOTE_PLAN_SIZE)
 
 /* Readers and writers of each tensor, counted in its plan entry's link
@@ -301,3 +303,8 @@ void mote_fuse_decide(mote_ctx *ctx) {
   }
   for (uint32_t i = 0; i < nt; i++) plan[i].link = 0;
 }
+
+#else
+/* MOTE_FUSION 0: compiled out (inline stubs in op_api.h). */
+typedef int mote_fuse_compiled_out;
+#endif

@@ -27,7 +27,13 @@ const mote_op_reg *mote_find_op(const mote_op_table *ops, int32_t code);
 ** in plan[n_tensors + op].link and take the memory of each padded tensor a
 ** convolution now reads through. Nothing without fusion (no_fusion).
 */
+#if MOTE_FUSION
 void mote_fuse_decide(mote_ctx *ctx);
+#else
+static inline void mote_fuse_decide(mote_ctx *ctx) {
+  (void)ctx;
+}
+#endif
 
 /* Entry whose memory entry i shares (i itself if none). */
 uint32_t mote_plan_root(const mote_plan_entry *p, uint32_t i);

@@ -151,7 +151,15 @@ void mote_node_at(const mote_ctx *ctx, uint32_t op, mote_node *node);
 #define MOTE_FUSE_ACT_OUT 4u /* clamps its output for the activation at i+1 */
 
 /* The roles of op `op` (0 outside init or without fusion). */
+#if MOTE_FUSION
 uint32_t mote_fuse_role(const mote_ctx *ctx, uint32_t op);
+#else
+static inline uint32_t mote_fuse_role(const mote_ctx *ctx, uint32_t op) {
+  (void)ctx;
+  (void)op;
+  return 0;
+}
+#endif
 
 /* A PAD fused into the convolution after it: the tensor the convolution
  * reads instead (the PAD's input) and the H and W pads. */
@@ -166,14 +174,34 @@ typedef struct mote_fuse_pad {
 ** PAD's input and pads, read from the model. Returns 0 (*fp untouched) if op
 ** node->op_index - 1 is not such a PAD.
 */
+#if MOTE_FUSION
 int mote_fuse_pad_of(const mote_ctx *ctx, const mote_node *node,
                      mote_fuse_pad *fp);
+#else
+static inline int mote_fuse_pad_of(const mote_ctx *ctx, const mote_node *node,
+                                   mote_fuse_pad *fp) {
+  (void)ctx;
+  (void)node;
+  (void)fp;
+  return 0;
+}
+#endif
 
 /*
 ** For an op with role MOTE_FUSE_ACT_OUT: the clamp of the activation fused
 ** into it. Returns 0 (*c untouched) for any other op. Call at prepare.
 */
+#if MOTE_FUSION
 int mote_fused_clamp(const mote_ctx *ctx, const mote_node *node, mote_clamp *c);
+#else
+static inline int mote_fused_clamp(const mote_ctx *ctx, const mote_node *node,
+                                   mote_clamp *c) {
+  (void)ctx;
+  (void)node;
+  (void)c;
+  return 0;
+}
+#endif
 
 /* Narrow an op's int8 / float32 activation range [*lo, *hi] to the clamp of
  * an activation fused into it (no change without one). Both ranges hold
