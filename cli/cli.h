@@ -25,7 +25,8 @@ int cli_exit_for(mote_status st);
 int cli_load(host_model *hm, const char *path);
 
 /* The arena hm's model needs with the reference kernels only (the
- * portable figure, as on a microcontroller); hm->arena_len if unknown. */
+ * portable figure; a 32-bit microcontroller build, with no host caches,
+ * needs less); hm->arena_len if unknown. */
 size_t cli_arena_ref(const host_model *hm);
 
 /* The most common non-reference kernel of hm's ops ("avx512"), or "ref". */

@@ -125,8 +125,8 @@ static void print_text(const eval_report *r) {
          r->ram, r->arena, r->ram - r->arena);
   if (r->ram_ref != r->ram)
     printf(
-        "          %zu bytes with the reference kernels (ram_bytes_ref, "
-        "as on a microcontroller)\n",
+        "          %zu bytes with the reference kernels (ram_bytes_ref; a "
+        "microcontroller build needs less: 4-byte pointers, no host caches)\n",
         r->ram_ref);
   printf("flash:    %zu bytes (model file)\n", r->flash);
 }

@@ -14,7 +14,8 @@ ev=$("$MOTE" eval "$M" --dataset fashion-mnist --json) || bad "mote eval failed"
 # First occurrence of a top-level key (per-class entries come later).
 key() { echo "$ev" | grep -o "\"$1\": *[0-9.]*" | head -1 | sed 's/.*: *//'; }
 acc=$(key accuracy)
-# RAM is the portable figure (reference kernels, as on a microcontroller):
+# RAM is the portable figure (reference kernels; a microcontroller build
+# needs less than this 64-bit host):
 # a host's optimised kernels may add weights packed for them.
 ram=$(key ram_bytes_ref)
 echo "accuracy $acc, ram_bytes_ref $ram"
