@@ -112,18 +112,7 @@ MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
   return MOTE_OK;
 }
 
-static mote_status prepare(mote_ctx *ctx, mote_node *node) {
-  return prepare_v(ctx, node, MOTE_OPV_ALL);
-}
-static mote_status eval(mote_ctx *ctx, const mote_node *node) {
-  return eval_v(ctx, node, MOTE_OPV_ALL);
-}
-static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {
-  return prepare_v(ctx, node, MOTE_OPV_INT8);
-}
-static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
-  return eval_v(ctx, node, MOTE_OPV_INT8);
-}
+MOTE_OP_VARIANT_FNS(prepare_v, eval_v)
 
 const mote_op_reg mote_op_AVERAGE_POOL_2D = {TFL_OP_AVERAGE_POOL_2D,
                                              "AVERAGE_POOL_2D",

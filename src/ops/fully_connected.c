@@ -592,18 +592,7 @@ static const char *kernel(const void *data) {
              : NULL;
 }
 
-static mote_status prepare(mote_ctx *ctx, mote_node *node) {
-  return prepare_v(ctx, node, MOTE_OPV_ALL);
-}
-static mote_status eval(mote_ctx *ctx, const mote_node *node) {
-  return eval_v(ctx, node, MOTE_OPV_ALL);
-}
-static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {
-  return prepare_v(ctx, node, MOTE_OPV_INT8);
-}
-static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
-  return eval_v(ctx, node, MOTE_OPV_INT8);
-}
+MOTE_OP_VARIANT_FNS(prepare_v, eval_v)
 
 const mote_op_reg mote_op_FULLY_CONNECTED = {
     TFL_OP_FULLY_CONNECTED, "FULLY_CONNECTED", prepare, eval, 0, kernel, NULL};

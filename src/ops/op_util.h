@@ -64,6 +64,25 @@ enum { MOTE_OPV_ALL = 0, MOTE_OPV_INT8 = 1 };
 #define MOTE_OP_BODY static inline
 #endif
 
+/*
+** The four callbacks of an op with both registration variants, from its
+** MOTE_OP_BODY prepare_v / eval_v: prepare and eval (MOTE_OPV_ALL),
+** prepare_int8 and eval_int8 (MOTE_OPV_INT8).
+*/
+#define MOTE_OP_VARIANT_FNS(prepare_v, eval_v)                         \
+  static mote_status prepare(mote_ctx *ctx, mote_node *node) {         \
+    return prepare_v(ctx, node, MOTE_OPV_ALL);                         \
+  }                                                                    \
+  static mote_status eval(mote_ctx *ctx, const mote_node *node) {      \
+    return eval_v(ctx, node, MOTE_OPV_ALL);                            \
+  }                                                                    \
+  static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {    \
+    return prepare_v(ctx, node, MOTE_OPV_INT8);                        \
+  }                                                                    \
+  static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) { \
+    return eval_v(ctx, node, MOTE_OPV_INT8);                           \
+  }
+
 /* Refuse tensor t in an int8-only registration (MOTE_OPV_INT8): fails with
  * MOTE_E_UNSUPPORTED naming the op, the tensor and its type. */
 mote_status mote_int8_only(mote_ctx *ctx, const mote_node *n,

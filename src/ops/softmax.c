@@ -206,18 +206,7 @@ MOTE_OP_BODY mote_status eval_v(mote_ctx *ctx, const mote_node *node,
   return MOTE_OK;
 }
 
-static mote_status prepare(mote_ctx *ctx, mote_node *node) {
-  return prepare_v(ctx, node, MOTE_OPV_ALL);
-}
-static mote_status eval(mote_ctx *ctx, const mote_node *node) {
-  return eval_v(ctx, node, MOTE_OPV_ALL);
-}
-static mote_status prepare_int8(mote_ctx *ctx, mote_node *node) {
-  return prepare_v(ctx, node, MOTE_OPV_INT8);
-}
-static mote_status eval_int8(mote_ctx *ctx, const mote_node *node) {
-  return eval_v(ctx, node, MOTE_OPV_INT8);
-}
+MOTE_OP_VARIANT_FNS(prepare_v, eval_v)
 
 /* Rows are processed element by element reading x[c] before writing y[c]:
  * in place is safe when input and output have the same size. */
